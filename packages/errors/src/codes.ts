@@ -1,0 +1,67 @@
+/**
+ * The table of stable error codes. Each code belongs to exactly one category (STYLE.md §6):
+ *
+ * - `Usage`: the caller broke the API contract (wrong length, unsupported algorithm).
+ * - `Validation`: a payload from outside is well-formed but not acceptable (low-order point,
+ *   public key that fails the FIPS 203 input check).
+ * - `Codec`: bytes do not parse (truncated, trailing, non-minimal).
+ * - `CryptoVerification`: authentication failed (AEAD tag, signature, MAC).
+ * - `Storage`: a dependency (database, file system) failed.
+ * - `Internal`: should never happen; please report.
+ *
+ * Codes are part of the public contract: they never change meaning and are never reused.
+ * New codes are appended. The relay maps them to HTTP statuses in one table.
+ *
+ * @module
+ */
+
+export type ErrorCategory =
+  | 'Usage'
+  | 'Validation'
+  | 'Codec'
+  | 'CryptoVerification'
+  | 'Storage'
+  | 'Internal';
+
+/** Every code Sigil raises, with its category. */
+export const ERROR_CODES = {
+  // Usage: contract violations by the caller.
+  INVALID_ARGUMENT: 'Usage',
+  INVALID_KEY_LENGTH: 'Usage',
+  INVALID_NONCE_LENGTH: 'Usage',
+  INVALID_OUTPUT_LENGTH: 'Usage',
+  UNSUPPORTED_ALGORITHM: 'Usage',
+  CIPHER_ALREADY_USED: 'Usage',
+
+  // Validation: well-formed input that must not be accepted.
+  X25519_LOW_ORDER_POINT: 'Validation',
+  MLKEM_INVALID_ENCAPSULATION_KEY: 'Validation',
+  MLKEM_INVALID_CIPHERTEXT_LENGTH: 'Validation',
+  MLKEM_INVALID_DECAPSULATION_KEY: 'Validation',
+  ED25519_INVALID_PUBLIC_KEY: 'Validation',
+
+  // Codec: bytes that do not parse.
+  CODEC_TRUNCATED: 'Codec',
+  CODEC_TRAILING_BYTES: 'Codec',
+  CODEC_NON_MINIMAL_VARINT: 'Codec',
+  CODEC_INVALID_VARINT: 'Codec',
+  CODEC_LENGTH_TOO_LARGE: 'Codec',
+  CODEC_INVALID_VALUE: 'Codec',
+
+  // CryptoVerification: authentication failures.
+  AEAD_AUTHENTICATION_FAILED: 'CryptoVerification',
+  SIGNATURE_INVALID: 'CryptoVerification',
+  HPKE_OPEN_FAILED: 'CryptoVerification',
+
+  // HPKE usage.
+  HPKE_MESSAGE_LIMIT_REACHED: 'Usage',
+  HPKE_EXPORT_ONLY: 'Usage',
+  HPKE_INVALID_PSK: 'Usage',
+
+  // Storage and internal.
+  STORAGE_FAILURE: 'Storage',
+  INTERNAL: 'Internal',
+} as const satisfies Record<string, ErrorCategory>;
+
+/** A stable error code string. */
+export type ErrorCode = keyof typeof ERROR_CODES;
