@@ -112,8 +112,8 @@ function checkArgon2idParams(params: Argon2idParams): void {
   requireInteger(params.parallelism, 1, 255, 'parallelism');
   requireInteger(params.passes, 1, 2 ** 32 - 1, 'passes');
   requireInteger(params.tagLength, 4, 2 ** 32 - 1, 'tagLength');
-  // 4 GiB of memory is the practical ceiling for a JavaScript process.
-  requireInteger(params.memoryKiB, 8 * params.parallelism, 2 ** 22, 'memoryKiB');
+  // 2 GiB: both backends can allocate it (noble's cap is below 4 GiB), far above any sane setting.
+  requireInteger(params.memoryKiB, 8 * params.parallelism, 2 ** 21, 'memoryKiB');
   if (params.secret !== undefined) requireBytes(params.secret, 'secret');
   if (params.associatedData !== undefined) requireBytes(params.associatedData, 'associatedData');
 }

@@ -225,10 +225,11 @@ export interface MlKemFamily {
    */
   decapsulate(variant: MlKemVariant, secretKey: Uint8Array, ciphertext: Uint8Array): Uint8Array;
   /**
-   * ML-KEM.Decaps with an expanded decapsulation key dk, after the FIPS 203 §7.3 input check.
-   * Most users won't need this: Sigil stores seeds.
-   * @throws SigilError `INVALID_KEY_LENGTH` if dk has the wrong length or fails the §7.3 hash
-   *   check.
+   * ML-KEM.Decaps with an expanded decapsulation key dk, after the FIPS 203 §7.3 input check
+   * (hash check) and, as OpenSSL does, the coefficient and pair-wise consistency checks; both
+   * backends reject the same keys. Most users won't need this: Sigil stores seeds.
+   * @throws SigilError `INVALID_KEY_LENGTH` if dk has the wrong length.
+   * @throws SigilError `MLKEM_INVALID_DECAPSULATION_KEY` if dk fails those checks.
    * @throws SigilError `MLKEM_INVALID_CIPHERTEXT_LENGTH` if `ciphertext` has the wrong length.
    */
   decapsulateExpanded(
