@@ -1,0 +1,148 @@
+/**
+ * Writes test-vectors/SOURCES.json and test-vectors/SOURCES.md: for every file under
+ * test-vectors/data, where it came from, its license, what it tests and its sha256. Provenance is
+ * read from the shared vector collection's SOURCES.json (`../shared/vectors`, present on
+ * developer machines and in CI, not in a user's clone); the integrity test
+ * (test-vectors/test/integrity.test.ts) then needs only the files in the repo.
+ *
+ * Usage: node scripts/vectors-manifest.ts [path/to/shared/vectors]
+ */
+import { createHash } from 'node:crypto';
+import { readdirSync, readFileSync, statSync, writeFileSync } from 'node:fs';
+import { join, relative } from 'node:path';
+import { fileURLToPath } from 'node:url';
+
+interface SharedEntry {
+  dest: string;
+  repo: string;
+  path: string;
+  snapshot: string;
+  license: string;
+  what: string;
+  tests: string;
+  sha256: string;
+}
+
+export interface ManifestEntry {
+  file: string;
+  sha256: string;
+  size: number;
+  repo: string;
+  path: string;
+  snapshot: string;
+  license: string;
+  what: string;
+  tests: string;
+  /** Set when the file is a trimmed derivative of the upstream file, not a byte-identical copy. */
+  trimmed?: string;
+}
+
+const root = fileURLToPath(new URL('..', import.meta.url));
+const dataDir = join(root, 'test-vectors', 'data');
+const sharedDir = process.argv[2] ?? join(root, '..', 'shared', 'vectors');
+
+function sha256(path: string): string {
+  return createHash('sha256').update(readFileSync(path)).digest('hex');
+}
+
+function walk(dir: string): string[] {
+  return readdirSync(dir, { withFileTypes: true }).flatMap((entry) =>
+    entry.isDirectory() ? walk(join(dir, entry.name)) : [join(dir, entry.name)],
+  );
+}
+
+const shared = JSON.parse(readFileSync(join(sharedDir, 'SOURCES.json'), 'utf8')) as SharedEntry[];
+const byDest = new Map(shared.map((entry) => [entry.dest, entry]));
+
+/** Files not listed in the shared SOURCES.json: the doc files beside their vectors. */
+const extra: Record<string, Omit<ManifestEntry, 'file' | 'sha256' | 'size'>> = {
+  'hpke/SOURCE.md': {
+    repo: 'cfrg/draft-irtf-cfrg-hpke',
+    path: 'SOURCE.md of the shared collection, plus a Trimmed section',
+    snapshot: '-',
+    license: 'IETF Trust / BCP 78',
+    what: 'Provenance of the RFC 9180 vectors and how rfc9180-x25519.json was trimmed',
+    tests: '-',
+  },
+  'hpke/rfc9180-x25519.json': {
+    repo: 'cfrg/draft-irtf-cfrg-hpke',
+    path: 'test-vectors.json (blob 514dd8bb, RFC 9180 Appendix A)',
+    snapshot: '5f503c5',
+    license: 'IETF Trust / BCP 78 (code components Simplified BSD)',
+    what: 'RFC 9180 HPKE: the 32 sets with DHKEM(X25519, HKDF-SHA256), modes 0-3, KDF 1 and 3, AEAD 1, 2, 3, 0xFFFF',
+    tests: '32 sets, 6,168 encryptions, 96 exports',
+    trimmed: 'entries with kem_id == 32 only, by scripts/trim-hpke-vectors.ts (see hpke/SOURCE.md)',
+  },
+  'mls/deserialization.json': {
+    repo: 'mlswg/mls-implementations',
+    path: 'test-vectors/deserialization.json',
+    snapshot: 'cfd450286d1bfd9cd2519b95c80f9771f94a5b1a',
+    license:
+      'IETF MLS WG working material (BCP 78/79); no explicit license, kept as a test fixture',
+    what: 'RFC 9420 §2.1.2 variable-length vector headers: vlbytes_header -> length',
+    tests: '14 cases',
+  },
+  'mls/SOURCE.md': {
+    repo: 'mlswg/mls-implementations',
+    path: 'SOURCE.md of the shared collection',
+    snapshot: '-',
+    license: 'see the file',
+    what: 'Provenance of the RFC 9420 interop vectors',
+    tests: '-',
+  },
+};
+
+const entries: ManifestEntry[] = [];
+for (const path of walk(dataDir).sort()) {
+  const file = relative(dataDir, path);
+  const hash = sha256(path);
+  const size = statSync(path).size;
+  const upstream = byDest.get(file);
+  if (upstream !== undefined) {
+    if (upstream.sha256 !== hash) throw new Error(`${file}: differs from the shared copy`);
+    const { repo, path: upstreamPath, snapshot, license, what } = upstream;
+    const tests = upstream.tests ?? '-';
+    entries.push({
+      file,
+      sha256: hash,
+      size,
+      repo,
+      path: upstreamPath,
+      snapshot,
+      license,
+      what,
+      tests,
+    });
+    continue;
+  }
+  const known = extra[file];
+  if (known === undefined) throw new Error(`${file}: no provenance known; add it to this script`);
+  entries.push({ file, sha256: hash, size, ...known });
+}
+
+writeFileSync(join(root, 'test-vectors', 'SOURCES.json'), `${JSON.stringify(entries, null, 2)}\n`);
+
+const cell = (text: string | null) => (text ?? '-').replaceAll('|', '\\|').replaceAll('\n', ' ');
+const lines = [
+  '# Test vector sources',
+  '',
+  'Every file under `data/`, where it comes from and under which license. Files are byte-identical',
+  'to upstream unless the "trimmed" column says otherwise. `SOURCES.json` holds the same list with',
+  'sha256 digests; `test/integrity.test.ts` checks every file against it, so a vector cannot change',
+  'silently. License texts are in `data/LICENSES/` (Wycheproof: Apache-2.0; CCTV ed25519:',
+  'BSD-3-Clause; CCTV ML-KEM: CC0-1.0 as its README states; NIST ACVP data: a work of the US',
+  'Government; RFC 9180 and RFC 9420 vectors: IETF Trust legal provisions).',
+  '',
+  'Regenerate with `node scripts/vectors-manifest.ts` after copying a file from the shared',
+  'collection.',
+  '',
+  '| file | source | snapshot | license | tests | what it tests | trimmed |',
+  '| --- | --- | --- | --- | --- | --- | --- |',
+  ...entries.map(
+    (e) =>
+      `| \`${e.file}\` | ${cell(`${e.repo}: ${e.path}`)} | ${e.snapshot.slice(0, 12)} | ${cell(e.license)} | ${cell(e.tests)} | ${cell(e.what)} | ${cell(e.trimmed ?? 'no')} |`,
+  ),
+  '',
+];
+writeFileSync(join(root, 'test-vectors', 'SOURCES.md'), lines.join('\n'));
+console.log(`wrote ${entries.length} entries`);
