@@ -8,6 +8,7 @@ export default defineConfig({
       'scripts/test/**/*.test.ts',
     ],
     globalSetup: ['./vitest.global-setup.ts'],
+    reporters: ['default', './scripts/summary-reporter.ts'],
     testTimeout: 60_000,
     hookTimeout: 60_000,
     // The machines are 2 cores: two workers keep the vector suites from starving each other.

@@ -1,6 +1,6 @@
 /**
- * Counts of vector cases run, per family and backend, printed by the test run's global
- * teardown (vitest.global-setup.ts) so that every `npm test` says how many cases ran.
+ * Counts of vector cases run, per family and backend, printed at the end of the test run by
+ * scripts/summary-reporter.ts so that every `npm test` says how many cases ran.
  *
  * Test files call `tally(family, backend, outcome)` once per case; counts are appended to a
  * JSON-lines file in the directory the global setup names in `SIGIL_VECTOR_TALLY_DIR`.
