@@ -58,6 +58,21 @@ export const ERROR_CODES = {
   HPKE_EXPORT_ONLY: 'Usage',
   HPKE_INVALID_PSK: 'Usage',
 
+  // Protocol (one-to-one): identities, prekeys, PQXDH, Double Ratchet, records.
+  UNSUPPORTED_VERSION: 'Validation',
+  UNSUPPORTED_KEY_TYPE: 'Validation',
+  DEVICE_LIST_STALE: 'Validation',
+  DEVICE_NOT_ON_LIST: 'Validation',
+  IDENTITY_MISMATCH: 'Validation',
+  PQXDH_KEM_REQUIRED: 'Validation',
+  PREKEY_NOT_FOUND: 'Validation',
+  SESSION_NOT_FOUND: 'Validation',
+  DUPLICATE_MESSAGE: 'Validation',
+  RATCHET_JUMP_TOO_LARGE: 'Validation',
+  MESSAGE_AUTHENTICATION_FAILED: 'CryptoVerification',
+  PADDING_INVALID: 'Validation',
+  RECORD_AUTHENTICATION_FAILED: 'CryptoVerification',
+
   // Storage and internal.
   STORAGE_FAILURE: 'Storage',
   INTERNAL: 'Internal',
