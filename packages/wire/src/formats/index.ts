@@ -3,4 +3,11 @@
  * client and relay.
  * @module
  */
-export {};
+
+export * from './identity.ts';
+export * from './keys.ts';
+export * from './prekeys.ts';
+export * from './ratchet.ts';
+export * from './session-record.ts';
+export * from './sign-content.ts';
+export * from './version.ts';
