@@ -167,6 +167,43 @@ describe.each(providers)('Ed25519 contract ($name)', (provider: CryptoProvider) 
   });
 });
 
+describe.each(providers)('key reuse and in-place changes ($name)', (provider: CryptoProvider) => {
+  // The node backend caches imported keys; a secret array changed in place (wiped, reused)
+  // must never be served the key it held before.
+  it('X25519 follows a secret key array changed in place', () => {
+    const peer = provider.x25519.generateKeyPair();
+    const first = provider.x25519.generateKeyPair();
+    const second = provider.x25519.generateKeyPair();
+    const secret = first.secretKey.slice();
+    expect(provider.x25519.sharedSecret(secret, peer.publicKey)).toEqual(
+      provider.x25519.sharedSecret(first.secretKey, peer.publicKey),
+    );
+    secret.set(second.secretKey);
+    expect(provider.x25519.sharedSecret(secret, peer.publicKey)).toEqual(
+      provider.x25519.sharedSecret(peer.secretKey, second.publicKey),
+    );
+    expect(provider.x25519.publicKey(secret)).toEqual(second.publicKey);
+  });
+
+  it('Ed25519 follows a secret key array changed in place', () => {
+    const first = provider.ed25519.generateKeyPair();
+    const second = provider.ed25519.generateKeyPair();
+    const message = new Uint8Array([1, 2, 3]);
+    const secret = first.secretKey.slice();
+    expect(
+      provider.ed25519.verify(first.publicKey, message, provider.ed25519.sign(secret, message)),
+    ).toBe(true);
+    secret.set(second.secretKey);
+    const signature = provider.ed25519.sign(secret, message);
+    expect(provider.ed25519.verify(second.publicKey, message, signature)).toBe(true);
+    expect(provider.ed25519.verify(first.publicKey, message, signature)).toBe(false);
+    secret.fill(0);
+    expect(provider.ed25519.publicKey(secret)).toEqual(
+      provider.ed25519.publicKey(new Uint8Array(32)),
+    );
+  });
+});
+
 describe('node and portable agree', () => {
   const [node, portable] = providers as [CryptoProvider, CryptoProvider];
 
