@@ -1,27 +1,35 @@
 /**
- * `npm start`: the main job. The relay (issue 4) is not built yet, so this prints what it will
- * start and checks that both crypto backends work on this machine.
+ * `npm start`: the main job. Starts the relay (packages/relay) on embedded SQLite under
+ * ./.sigil-data and prints its URL; Ctrl-C shuts it down gracefully.
+ *
+ * Flags and environment variables (see packages/relay/src/config.ts) pass through:
+ * `npm start -- --port 9000 --data-dir /var/lib/sigil`, or `SIGIL_RELAY_PORT=9000 npm start`.
+ * The web client will be served by the same relay when it lands.
  */
 import { getCryptoProvider } from '@sigil/crypto';
-import { allProviders } from '@sigil/crypto/testing';
+import { loadConfig, startRelay } from '@sigil/relay';
 
-const defaultBackend = getCryptoProvider().name;
-console.log(`Sigil 0.1.0 on Node ${process.version}`);
-for (const provider of allProviders()) {
-  const alice = provider.x25519.generateKeyPair();
-  const bob = provider.x25519.generateKeyPair();
-  const a = provider.x25519.sharedSecret(alice.secretKey, bob.publicKey);
-  const b = provider.x25519.sharedSecret(bob.secretKey, alice.publicKey);
-  const ok = Buffer.from(a).equals(Buffer.from(b));
-  const tag = provider.name === defaultBackend ? ' (default)' : '';
-  console.log(`  crypto backend ${provider.name}${tag}: ${ok ? 'ok' : 'FAILED'}`);
-  if (!ok) process.exitCode = 1;
-}
-console.log(
-  [
-    '',
-    'The relay is not built yet. When it lands, `npm start` will start it on embedded SQLite',
-    '(node:sqlite) under ./.sigil-data, serve the web client, and print its URL.',
-    'Meanwhile: `npm test` runs every test, `npm run bench:crypto` compares the crypto backends.',
-  ].join('\n'),
-);
+const config = loadConfig(process.argv.slice(2), process.env);
+const relay = await startRelay(config);
+const crypto = getCryptoProvider().name;
+console.log(`Sigil 0.1.0 on Node ${process.version} (crypto backend: ${crypto})`);
+console.log(`relay listening on ${relay.url}`);
+console.log(`  data:    ${config.dataDir} (SQLite, WAL, synchronous=FULL)`);
+console.log(`  health:  ${relay.url}/healthz   metrics: ${relay.url}/metrics`);
+console.log('Press Ctrl-C to stop.');
+
+let stopping = false;
+const stop = (signal: string): void => {
+  if (stopping) return;
+  stopping = true;
+  console.log(`\n${signal}: closing sockets, finishing requests, closing the database...`);
+  relay.close().then(
+    () => process.exit(0),
+    (err: unknown) => {
+      console.error('shutdown failed', err);
+      process.exit(1);
+    },
+  );
+};
+process.on('SIGINT', () => stop('SIGINT'));
+process.on('SIGTERM', () => stop('SIGTERM'));

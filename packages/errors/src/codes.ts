@@ -76,6 +76,19 @@ export const ERROR_CODES = {
   // Storage and internal.
   STORAGE_FAILURE: 'Storage',
   INTERNAL: 'Internal',
+
+  // Relay (packages/relay): request outcomes a client can act on; HTTP statuses in
+  // packages/relay/src/errors.ts.
+  REQUEST_INVALID: 'Validation',
+  UNAUTHENTICATED: 'Validation',
+  FORBIDDEN: 'Validation',
+  NOT_FOUND: 'Validation',
+  CONFLICT: 'Validation',
+  RATE_LIMITED: 'Validation',
+  PAYLOAD_TOO_LARGE: 'Validation',
+  DEVICE_SET_MISMATCH: 'Validation',
+  USERNAME_TAKEN: 'Validation',
+  UNAVAILABLE: 'Storage',
 } as const satisfies Record<string, ErrorCategory>;
 
 /** A stable error code string. */
