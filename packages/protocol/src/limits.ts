@@ -52,3 +52,13 @@ export const MAX_ARCHIVED_SESSIONS = 40;
  * starts one chain per round trip, so each party steps every 16 round trips.
  */
 export const PQ_STEP_INTERVAL = 16;
+
+/**
+ * Longest an initiator keeps sending on a session the peer never answered: 30 days in
+ * milliseconds (Signal's `MAX_UNACKNOWLEDGED_SESSION_AGE`). Until the first reply every message
+ * repeats the PreKeyMessage fields, which name prekeys the peer may have rotated or lost; past
+ * this age `encryptMessage` refuses with `SESSION_NOT_FOUND` so the application fetches a fresh
+ * bundle instead of sending messages that may never decrypt. Shorter recovers sooner from a
+ * peer that lost its prekeys; longer tolerates a peer that stays offline longer.
+ */
+export const MAX_UNACKNOWLEDGED_SESSION_AGE_MS = 30 * 24 * 60 * 60 * 1000;

@@ -6,6 +6,7 @@
 
 export * from './identity.ts';
 export * from './keys.ts';
+export * from './pqxdh.ts';
 export * from './prekeys.ts';
 export * from './ratchet.ts';
 export * from './session-record.ts';
