@@ -82,6 +82,78 @@ const extra: Record<string, Omit<ManifestEntry, 'file' | 'sha256' | 'size'>> = {
     what: 'RFC 9420 §2.1.2 variable-length vector headers: vlbytes_header -> length',
     tests: '14 cases',
   },
+  'mls/tree-math.json': {
+    repo: 'mlswg/mls-implementations',
+    path: 'test-vectors/tree-math.json',
+    snapshot: 'cfd450286d1bfd9cd2519b95c80f9771f94a5b1a',
+    license:
+      'IETF MLS WG working material (BCP 78/79); no explicit license, kept as a test fixture',
+    what: 'RFC 9420 Appendix C tree math: n_nodes, root, left/right/parent/sibling of every node',
+    tests: '10 trees (1 to 512 leaves)',
+  },
+  'mls/crypto-basics.json': {
+    repo: 'mlswg/mls-implementations',
+    path: 'test-vectors/crypto-basics.json',
+    snapshot: 'cfd450286d1bfd9cd2519b95c80f9771f94a5b1a',
+    license:
+      'IETF MLS WG working material (BCP 78/79); no explicit license, kept as a test fixture',
+    what: 'RFC 9420 s5/s8/s9: RefHash, ExpandWithLabel, DeriveSecret, DeriveTreeSecret, SignWithLabel, EncryptWithLabel',
+    tests: '7 cases (one per cipher suite 1-7)',
+  },
+  'mls/key-schedule.json': {
+    repo: 'mlswg/mls-implementations',
+    path: 'test-vectors/key-schedule.json',
+    snapshot: 'cfd450286d1bfd9cd2519b95c80f9771f94a5b1a',
+    license:
+      'IETF MLS WG working material (BCP 78/79); no explicit license, kept as a test fixture',
+    what: 'RFC 9420 s8: GroupContext encoding and every epoch secret, external_pub, MLS-Exporter over chained epochs',
+    tests: '7 cases (one per suite), 5 epochs each',
+  },
+  'mls/psk_secret.json': {
+    repo: 'mlswg/mls-implementations',
+    path: 'test-vectors/psk_secret.json',
+    snapshot: 'cfd450286d1bfd9cd2519b95c80f9771f94a5b1a',
+    license:
+      'IETF MLS WG working material (BCP 78/79); no explicit license, kept as a test fixture',
+    what: 'RFC 9420 s8.4: psk_secret from 0 to 10 external PSKs',
+    tests: '77 cases (11 per suite)',
+  },
+  'mls/transcript-hashes.json': {
+    repo: 'mlswg/mls-implementations',
+    path: 'test-vectors/transcript-hashes.json',
+    snapshot: 'cfd450286d1bfd9cd2519b95c80f9771f94a5b1a',
+    license:
+      'IETF MLS WG working material (BCP 78/79); no explicit license, kept as a test fixture',
+    what: 'RFC 9420 s8.2: confirmation tag, confirmed and interim transcript hashes of a Commit AuthenticatedContent',
+    tests: '7 cases (one per suite)',
+  },
+  'mls/secret-tree.json': {
+    repo: 'mlswg/mls-implementations',
+    path: 'test-vectors/secret-tree.json',
+    snapshot: 'cfd450286d1bfd9cd2519b95c80f9771f94a5b1a',
+    license:
+      'IETF MLS WG working material (BCP 78/79); no explicit license, kept as a test fixture',
+    what: 'RFC 9420 s9, s6.3.2: sender data key/nonce; handshake and application keys/nonces per leaf and generation',
+    tests: '21 cases (1, 8 and 32 leaves per suite)',
+  },
+  'mls/message-protection.json': {
+    repo: 'mlswg/mls-implementations',
+    path: 'test-vectors/message-protection.json',
+    snapshot: 'cfd450286d1bfd9cd2519b95c80f9771f94a5b1a',
+    license:
+      'IETF MLS WG working material (BCP 78/79); no explicit license, kept as a test fixture',
+    what: 'RFC 9420 s6: PublicMessage and PrivateMessage protect/unprotect of a proposal, a commit and application data',
+    tests: '7 cases (one per suite)',
+  },
+  'mls/test-vectors.md': {
+    repo: 'mlswg/mls-implementations',
+    path: 'test-vectors.md (repository root)',
+    snapshot: 'cfd450286d1bfd9cd2519b95c80f9771f94a5b1a',
+    license:
+      'IETF MLS WG working material (BCP 78/79); no explicit license, kept as a test fixture',
+    what: 'Format and verification rules of the RFC 9420 interop vectors',
+    tests: '-',
+  },
   'mls/SOURCE.md': {
     repo: 'mlswg/mls-implementations',
     path: 'SOURCE.md of the shared collection',

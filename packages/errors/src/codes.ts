@@ -89,6 +89,30 @@ export const ERROR_CODES = {
   DEVICE_SET_MISMATCH: 'Validation',
   USERNAME_TAKEN: 'Validation',
   UNAVAILABLE: 'Storage',
+
+  // MLS (packages/mls, RFC 9420): message framing and the secret tree. Each code is one rule;
+  // the section is cited where the rule is enforced. Bad AEAD tags, signatures and padding use
+  // AEAD_AUTHENTICATION_FAILED, SIGNATURE_INVALID and PADDING_INVALID.
+  /** §6.3.1/§6.3.2: the message's group_id is not the group's. */
+  MLS_WRONG_GROUP_ID: 'Validation',
+  /** §6.3/§12.4.2: the message's epoch is not the group's current epoch. */
+  MLS_WRONG_EPOCH: 'Validation',
+  /** §6.2: the membership_tag of a member's PublicMessage does not verify. */
+  MLS_INVALID_MEMBERSHIP_TAG: 'CryptoVerification',
+  /** §6.3.2/§6.1: the sender is not a non-blank leaf (or a known external sender). */
+  MLS_UNKNOWN_SENDER: 'Validation',
+  /** §6.1/§6.3.2: this sender type may not send this content type or wire format. */
+  MLS_INVALID_SENDER_TYPE: 'Validation',
+  /** §6.2: application data sent as a PublicMessage (it MUST be a PrivateMessage). */
+  MLS_APPLICATION_IN_PUBLIC_MESSAGE: 'Validation',
+  /** §9.1: a generation further ahead of the ratchet than the forward-jump limit. */
+  MLS_GENERATION_TOO_FAR: 'Validation',
+  /** §9.2: a generation older than the out-of-order window; its key was deleted. */
+  MLS_GENERATION_TOO_OLD: 'Validation',
+  /** §9.2: the key of this generation was already used (a replay) and deleted. */
+  MLS_SECRET_REUSED: 'Validation',
+  /** §8.4/§12.1.4: a PreSharedKeyID whose psk_nonce is not KDF.Nh bytes. */
+  MLS_INVALID_PSK_NONCE: 'Validation',
 } as const satisfies Record<string, ErrorCategory>;
 
 /** A stable error code string. */

@@ -1,0 +1,42 @@
+/**
+ * Every limit of Sigil's MLS layer, each with its trade-off (STYLE.md §2, after libsignal
+ * `consts.rs`). RFC 9420 leaves these to the application: §9.2 lets a member keep unconsumed
+ * keys "for some reasonable amount of time to handle out-of-order message delivery", and
+ * §15.3 (Denial of Service) asks implementations to bound the work a forged generation can cause.
+ *
+ * The secret tree enforces the generation limits on every received message; tree math enforces
+ * {@link MAX_LEAF_COUNT}. Changing a value changes no wire format.
+ *
+ * @module
+ */
+
+/**
+ * Largest distance, in generations, between a sender ratchet's next unused generation and the
+ * generation a received message asks for: 1,000 (OpenMLS's default `maximum_forward_distance`).
+ * A message further ahead is rejected with `MLS_GENERATION_TOO_FAR` before any key is derived,
+ * because reaching it costs three HKDF-Expand calls per skipped generation, all spent before the
+ * message can be authenticated. Higher tolerates longer bursts of loss from one sender; lower
+ * bounds the CPU an attacker can burn with one forged sender-data block (which only needs the
+ * epoch's sender_data_secret, held by every member).
+ */
+export const MAX_GENERATION_JUMP = 1000;
+
+/**
+ * Out-of-order window, in generations: 128. When a ratchet moves past generations whose
+ * messages have not arrived, their keys and nonces are kept so those messages can still be
+ * read, but only for the 128 generations just below the ratchet's position; older ones are
+ * deleted (RFC 9420 §9.2). A message older than the window is rejected with
+ * `MLS_GENERATION_TOO_OLD`; a message inside the window whose key is gone was already read
+ * and is rejected as a replay with `MLS_SECRET_REUSED`. Each kept key costs Nk + Nn bytes
+ * (28 for AES-128-GCM, 44 for ChaCha20-Poly1305) per ratchet. Higher tolerates more reordering
+ * at the cost of state and of forward secrecy for the kept keys.
+ */
+export const OUT_OF_ORDER_WINDOW = 128;
+
+/**
+ * Most leaves a tree may have: 2^30. RFC 9420 allows 2^32 - 1 leaf indices, but node indices
+ * are then up to 2^33 - 2 and no longer fit the 32-bit integer arithmetic of the tree math
+ * (Appendix C). A billion members is far beyond any group MLS can serve (a Commit's UpdatePath
+ * alone would need 30 HPKE encryptions per copath node's resolution), so nothing is lost.
+ */
+export const MAX_LEAF_COUNT = 2 ** 30;
