@@ -258,6 +258,24 @@ describe.each(allProviders())('ML-KEM contract ($name)', (provider: CryptoProvid
     });
   });
 
+  it('follows a seed array changed in place (the node backend caches imported keys)', () => {
+    const first = provider.mlkem.generateKeyPair('ml-kem-1024');
+    const second = provider.mlkem.generateKeyPair('ml-kem-1024');
+    const seed = first.secretKey.slice();
+    const toFirst = provider.mlkem.encapsulate('ml-kem-1024', first.publicKey);
+    expect(provider.mlkem.decapsulate('ml-kem-1024', seed, toFirst.ciphertext)).toEqual(
+      toFirst.sharedSecret,
+    );
+    seed.set(second.secretKey);
+    const toSecond = provider.mlkem.encapsulate('ml-kem-1024', second.publicKey);
+    expect(provider.mlkem.decapsulate('ml-kem-1024', seed, toSecond.ciphertext)).toEqual(
+      toSecond.sharedSecret,
+    );
+    expect(provider.mlkem.decapsulate('ml-kem-1024', seed, toFirst.ciphertext)).not.toEqual(
+      toFirst.sharedSecret,
+    );
+  });
+
   it('rejects a parameter set outside the API', () => {
     const variant = 'ml-kem-512' as MlKemVariant;
     expect(provider.supports(variant)).toBe(false);

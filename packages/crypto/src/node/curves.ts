@@ -13,16 +13,9 @@
  * - OpenSSL's verification is the cofactorless ref10 check: S < L, [S]B - [k]A re-encoded and
  *   compared byte for byte with R (RFC 8032 §5.1.7 allows the cofactorless equation).
  *
- * KeyObject caching (imports dominate the cost: measured on Node 24.21, a raw X25519 secret-key
- * import ~70 µs, a public-key import ~35 µs, the DH itself ~40 µs):
- * - Secret keys: a WeakMap keyed by the caller's Uint8Array object holds the imported KeyObject
- *   and the SHA-256 of the bytes it was imported from. Every use re-hashes the bytes (~1 µs) and
- *   re-imports on any change, so a wiped or reused array is never served a stale key. The entry
- *   dies with the array. No copy of the secret is kept in JavaScript memory; OpenSSL's copy
- *   inside the KeyObject lives until garbage collection either way (it cannot be wiped, cached
- *   or not: wiping is best effort, see secret.ts).
- * - Public keys: a small LRU keyed by the key bytes (public data).
- * A ratchet key pair is then imported once for its key generation and its DH operations.
+ * Imported KeyObjects are cached (key-cache.ts) and imports skip node:crypto's costly internal
+ * stack traces (fast-path.ts): a ratchet key pair is imported once for its generation and its
+ * DH operations.
  *
  * @module
  */
@@ -30,13 +23,14 @@ import {
   createPrivateKey,
   createPublicKey,
   diffieHellman,
-  hash,
   type KeyObject,
   sign,
   verify,
 } from 'node:crypto';
 import { SigilError } from '@sigil/errors';
 import type { RawBackend } from '../raw-backend.ts';
+import { withoutStackTraces } from './fast-path.ts';
+import { cachedPublicKey, cachedSecretKey } from './key-cache.ts';
 
 type CurveKeyType = 'x25519' | 'ed25519';
 
@@ -52,54 +46,20 @@ function take(buffer: Buffer): Uint8Array {
   return out;
 }
 
-interface CachedSecret {
-  readonly type: CurveKeyType;
-  readonly digest: Buffer;
-  readonly key: KeyObject;
-}
-
-/** Imported secret keys, keyed by the caller's array and checked against its current bytes. */
-const secretKeys = new WeakMap<Uint8Array, CachedSecret>();
-
 function privateKey(type: CurveKeyType, secretKey: Uint8Array): KeyObject {
-  const digest = hash('sha256', secretKey, 'buffer');
-  const cached = secretKeys.get(secretKey);
-  if (cached !== undefined && cached.type === type && cached.digest.equals(digest)) {
-    return cached.key;
-  }
-  const key = createPrivateKey({
-    key: asBuffer(secretKey),
-    format: 'raw-private',
-    asymmetricKeyType: type,
-  });
-  secretKeys.set(secretKey, { type, digest, key });
-  return key;
+  return cachedSecretKey(type, secretKey, (secret) =>
+    withoutStackTraces(() =>
+      createPrivateKey({ key: asBuffer(secret), format: 'raw-private', asymmetricKeyType: type }),
+    ),
+  );
 }
-
-/** How many imported public keys to keep (a ratchet needs two or three at a time). */
-const PUBLIC_KEY_CACHE_SIZE = 256;
-const publicKeys = new Map<string, KeyObject>();
 
 function publicKeyObject(type: CurveKeyType, publicKey: Uint8Array): KeyObject {
-  const id = `${type}:${asBuffer(publicKey).toString('latin1')}`;
-  const cached = publicKeys.get(id);
-  if (cached !== undefined) {
-    // Refresh its place in the LRU order.
-    publicKeys.delete(id);
-    publicKeys.set(id, cached);
-    return cached;
-  }
-  const key = createPublicKey({
-    key: asBuffer(publicKey),
-    format: 'raw-public',
-    asymmetricKeyType: type,
-  });
-  publicKeys.set(id, key);
-  if (publicKeys.size > PUBLIC_KEY_CACHE_SIZE) {
-    const oldest = publicKeys.keys().next().value;
-    if (oldest !== undefined) publicKeys.delete(oldest);
-  }
-  return key;
+  return cachedPublicKey(type, publicKey, (bytes) =>
+    withoutStackTraces(() =>
+      createPublicKey({ key: asBuffer(bytes), format: 'raw-public', asymmetricKeyType: type }),
+    ),
+  );
 }
 
 function rawPublicKey(type: CurveKeyType, secretKey: Uint8Array): Uint8Array {

@@ -39,7 +39,9 @@ import { SigilError } from '@sigil/errors';
 import type { MlKemVariant } from '../provider.ts';
 import type { RawBackend } from '../raw-backend.ts';
 import { wipe } from '../secret.ts';
+import { withoutStackTraces } from './fast-path.ts';
 import { ownedBytes } from './hash.ts';
+import { cachedPublicKey, cachedSecretKey } from './key-cache.ts';
 
 /**
  * The last arc of each parameter set's object identifier under NIST's KEM arc
@@ -105,7 +107,11 @@ function expandedKeyPkcs8(variant: MlKemVariant, dk: Uint8Array): Uint8Array {
 
 /** KeyGen_internal(d, z) inside OpenSSL: the private key of a 64-byte seed. */
 function privateKeyFromSeed(variant: MlKemVariant, seed: Uint8Array): KeyObject {
-  return createPrivateKey({ key: asBuffer(seed), format: 'raw-seed', asymmetricKeyType: variant });
+  return cachedSecretKey(variant, seed, (bytes) =>
+    withoutStackTraces(() =>
+      createPrivateKey({ key: asBuffer(bytes), format: 'raw-seed', asymmetricKeyType: variant }),
+    ),
+  );
 }
 
 /**
@@ -116,7 +122,9 @@ function privateKeyFromSeed(variant: MlKemVariant, seed: Uint8Array): KeyObject 
 function privateKeyFromExpanded(variant: MlKemVariant, dk: Uint8Array): KeyObject | undefined {
   const der = expandedKeyPkcs8(variant, dk);
   try {
-    return createPrivateKey({ key: asBuffer(der), format: 'der', type: 'pkcs8' });
+    return withoutStackTraces(() =>
+      createPrivateKey({ key: asBuffer(der), format: 'der', type: 'pkcs8' }),
+    );
   } catch (error) {
     if ((error as { code?: unknown }).code === 'ERR_OSSL_INVALID_KEY') return undefined;
     throw new SigilError('INTERNAL', 'node:crypto could not import an ML-KEM decapsulation key', {
@@ -139,11 +147,11 @@ export const nodeMlKem: Pick<
 
   mlkemEncapsulate(variant: MlKemVariant, publicKey: Uint8Array) {
     // OpenSSL repeats the §7.2 modulus check on import; define-provider has already done it.
-    const key = createPublicKey({
-      key: asBuffer(publicKey),
-      format: 'raw-public',
-      asymmetricKeyType: variant,
-    });
+    const key = cachedPublicKey(variant, publicKey, (bytes) =>
+      withoutStackTraces(() =>
+        createPublicKey({ key: asBuffer(bytes), format: 'raw-public', asymmetricKeyType: variant }),
+      ),
+    );
     const { sharedKey, ciphertext } = encapsulate(key);
     return { ciphertext: ownedBytes(ciphertext), sharedSecret: ownedBytes(sharedKey) };
   },
