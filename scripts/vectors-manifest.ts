@@ -145,6 +145,33 @@ const extra: Record<string, Omit<ManifestEntry, 'file' | 'sha256' | 'size'>> = {
     what: 'RFC 9420 s6: PublicMessage and PrivateMessage protect/unprotect of a proposal, a commit and application data',
     tests: '7 cases (one per suite)',
   },
+  'mls/tree-validation.json': {
+    repo: 'mlswg/mls-implementations',
+    path: 'test-vectors/tree-validation.json',
+    snapshot: 'cfd450286d1bfd9cd2519b95c80f9771f94a5b1a',
+    license:
+      'IETF MLS WG working material (BCP 78/79); no explicit license, kept as a test fixture',
+    what: 'RFC 9420 s4.1.2, s7.8, s7.9.2, s7.3: ratchet trees with the resolution and tree hash of every node; parent-hash valid, leaves signed for group_id',
+    tests: '98 cases (14 trees per suite)',
+  },
+  'mls/tree-operations.json': {
+    repo: 'mlswg/mls-implementations',
+    path: 'test-vectors/tree-operations.json',
+    snapshot: 'cfd450286d1bfd9cd2519b95c80f9771f94a5b1a',
+    license:
+      'IETF MLS WG working material (BCP 78/79); no explicit license, kept as a test fixture',
+    what: 'RFC 9420 s7.7, s12.1.1-s12.1.3: an Add, Update or Remove proposal applied to a ratchet tree -> tree and tree hash after',
+    tests: '5 cases (suite 1)',
+  },
+  'mls/treekem.json': {
+    repo: 'mlswg/mls-implementations',
+    path: 'test-vectors/treekem.json',
+    snapshot: 'cfd450286d1bfd9cd2519b95c80f9771f94a5b1a',
+    license:
+      'IETF MLS WG working material (BCP 78/79); no explicit license, kept as a test fixture',
+    what: "RFC 9420 s7.4-s7.6: members' private path secrets, UpdatePaths with the path secret each receiver decrypts, commit_secret and tree hash after",
+    tests: '77 cases (11 per suite)',
+  },
   'mls/test-vectors.md': {
     repo: 'mlswg/mls-implementations',
     path: 'test-vectors.md (repository root)',

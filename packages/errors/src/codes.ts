@@ -113,6 +113,78 @@ export const ERROR_CODES = {
   MLS_SECRET_REUSED: 'Validation',
   /** §8.4/§12.1.4: a PreSharedKeyID whose psk_nonce is not KDF.Nh bytes. */
   MLS_INVALID_PSK_NONCE: 'Validation',
+
+  // MLS ratchet tree and TreeKEM (packages/mls/src/tree): one code per validation rule.
+  /** §12.4.3.3: a ratchet_tree that is not a tree (trailing blank, node of the wrong type). */
+  MLS_MALFORMED_RATCHET_TREE: 'Validation',
+  /** §12.4.3.1/§12.4.3.3: the root tree hash differs from the GroupContext's tree_hash. */
+  MLS_TREE_HASH_MISMATCH: 'Validation',
+  /** §7.9.2: a parent node not parent-hash valid, or a commit leaf whose parent_hash is wrong. */
+  MLS_INVALID_PARENT_HASH: 'Validation',
+  /** §12.4.3.1: an unmerged_leaves entry that is not a non-blank descendant leaf, or is missing. */
+  MLS_INVALID_UNMERGED_LEAVES: 'Validation',
+  /** §7.3/§12.4.2/§12.4.3.1: an encryption_key that another node of the tree already holds. */
+  MLS_DUPLICATE_ENCRYPTION_KEY: 'Validation',
+  /** §7.3: a signature_key that another member's leaf already holds. */
+  MLS_DUPLICATE_SIGNATURE_KEY: 'Validation',
+  /** §5.1.1/§10: an HPKE or signature public key that is not a key of the cipher suite. */
+  MLS_INVALID_PUBLIC_KEY: 'Validation',
+  /** §7.3: a LeafNode whose signature does not verify under its signature_key. */
+  MLS_INVALID_LEAF_NODE_SIGNATURE: 'CryptoVerification',
+  /** §7.3: a leaf_node_source other than the one the LeafNode's context requires. */
+  MLS_INVALID_LEAF_NODE_SOURCE: 'Validation',
+  /** §5.3.1/§7.3: the application's Authentication Service rejected the credential. */
+  MLS_CREDENTIAL_REJECTED: 'Validation',
+  /** §7.2/§7.3/§13.3: a credential type not supported by the leaf itself or by every member. */
+  MLS_UNSUPPORTED_CREDENTIAL_TYPE: 'Validation',
+  /** §7.2/§7.3: a non-default LeafNode extension its capabilities do not list. */
+  MLS_UNSUPPORTED_LEAF_NODE_EXTENSION: 'Validation',
+  /** §13.4: a list of extensions holding two extensions of the same type. */
+  MLS_DUPLICATE_EXTENSION: 'Validation',
+  /** §7.3/§11.1: a LeafNode lacking a capability the group's required_capabilities requires. */
+  MLS_MISSING_REQUIRED_CAPABILITY: 'Validation',
+  /** §7.2/§7.3: the time is outside the LeafNode's lifetime, or the lifetime is too long. */
+  MLS_INVALID_LIFETIME: 'Validation',
+  /** §7.3/§12.4.2: an Update or Commit LeafNode that keeps the replaced leaf's encryption_key. */
+  MLS_ENCRYPTION_KEY_NOT_UPDATED: 'Validation',
+  /** §10.1: a KeyPackage whose signature does not verify. */
+  MLS_INVALID_KEY_PACKAGE_SIGNATURE: 'CryptoVerification',
+  /** §10.1: a cipher suite Sigil does not implement (it implements 1 and 3). */
+  MLS_UNSUPPORTED_CIPHER_SUITE: 'Validation',
+  /** §10.1/§12.4.3.1: a cipher suite other than the group's. */
+  MLS_CIPHER_SUITE_MISMATCH: 'Validation',
+  /** §10.1: a KeyPackage whose init_key equals its leaf's encryption_key. */
+  MLS_INIT_KEY_IS_ENCRYPTION_KEY: 'Validation',
+  /** §12.1.3: a Remove whose removed index is not a non-blank leaf. */
+  MLS_INVALID_REMOVE: 'Validation',
+  /** §7.6: UpdatePath nodes or ciphertexts that do not match the filtered direct path. */
+  MLS_INVALID_UPDATE_PATH: 'Validation',
+  /** §7.5: the receiver holds no private key for any node of its copath resolution. */
+  MLS_NO_PATH_DECRYPTION_KEY: 'Validation',
+  /** §7.5: a public key derived from the decrypted path secret differs from the UpdatePath's. */
+  MLS_PATH_PUBLIC_KEY_MISMATCH: 'Validation',
+
+  // Client (packages/client): outcomes an application or the CLI acts on.
+  /** A contact's account key changed; sending is blocked until the user accepts the change. */
+  IDENTITY_CHANGED: 'Validation',
+  /** The local store holds no account (create one, or join an account, first). */
+  NO_LOCAL_ACCOUNT: 'Usage',
+  /** The local store already holds an account. */
+  ACCOUNT_EXISTS: 'Usage',
+  /** The operation needs an open client (`open()` or `createAccount()` first). */
+  CLIENT_NOT_OPEN: 'Usage',
+  /** No such contact in the local store. */
+  CONTACT_NOT_FOUND: 'Usage',
+  /** The relay could not be reached (network failure or timeout). */
+  RELAY_UNREACHABLE: 'Storage',
+  /** The relay answered something that does not follow its API. */
+  RELAY_RESPONSE_INVALID: 'Validation',
+  /** The storage key (or passphrase) does not open this profile's store. */
+  STORAGE_KEY_INVALID: 'CryptoVerification',
+  /** The profile's storage key is protected by a passphrase and none was given. */
+  PASSPHRASE_REQUIRED: 'Usage',
+  /** The storage key file can be read by other users (it must be mode 0600). */
+  STORAGE_KEY_INSECURE: 'Validation',
 } as const satisfies Record<string, ErrorCategory>;
 
 /** A stable error code string. */

@@ -40,3 +40,13 @@ export const OUT_OF_ORDER_WINDOW = 128;
  * alone would need 30 HPKE encryptions per copath node's resolution), so nothing is lost.
  */
 export const MAX_LEAF_COUNT = 2 ** 30;
+
+/**
+ * Longest total lifetime (not_after - not_before) Sigil accepts for a LeafNode in a KeyPackage,
+ * in seconds: 90 days. RFC 9420 §7.2 requires applications to define one. It bounds how long a
+ * published KeyPackage (and the init and leaf keys in it) stays usable if its owner's device is
+ * lost or compromised; clients publish fresh KeyPackages well within it. Checked only when the
+ * caller supplies the current time (see `validateLeafNode`). Higher lets KeyPackages sit on the
+ * relay longer between refreshes; lower narrows the exposure of a stolen KeyPackage key.
+ */
+export const MAX_LEAF_NODE_LIFETIME = 90n * 24n * 60n * 60n;

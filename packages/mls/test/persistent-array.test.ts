@@ -1,6 +1,7 @@
 /**
- * The persistent sparse array behind the secret tree: sets and deletes return new arrays and
- * leave the old ones intact, at every trie depth, against a Map model.
+ * The persistent sparse array behind the secret and ratchet trees: sets and deletes return new
+ * arrays and leave the old ones intact, at every trie depth, against a Map model; bulk
+ * construction and ordered iteration (used by the ratchet tree) agree with it.
  */
 import { describe, expect, it } from 'vitest';
 import { PersistentArray } from '../src/internal/persistent-array.ts';
@@ -28,6 +29,36 @@ describe('PersistentArray', () => {
       }
       expect(array.get(capacity - 1)).toBe(model.get(capacity - 1));
     }
+  });
+
+  it('from() equals set() calls; entries() and forEach() list it in order', () => {
+    for (const [capacity, length] of [
+      [1, 1],
+      [40, 33],
+      [2 ** 31, 5000],
+      [2 ** 31, 0],
+    ] as const) {
+      const values = Array.from({ length }, (_, i) => (i % 7 === 3 ? undefined : i * 3));
+      const built = PersistentArray.from(capacity, values);
+      let stepwise = PersistentArray.empty<number>(capacity);
+      values.forEach((value, index) => {
+        stepwise = stepwise.set(index, value);
+      });
+      expect(built.size).toBe(stepwise.size);
+      const expected = values.flatMap((value, index) =>
+        value === undefined ? [] : [[index, value]],
+      );
+      expect([...built.entries()]).toEqual(expected);
+      expect([...stepwise.entries()]).toEqual(expected);
+      const visited: [number, number][] = [];
+      built.forEach((value, index) => {
+        visited.push([index, value]);
+      });
+      expect(visited).toEqual(expected);
+      for (let i = 0; i < length; i++) expect(built.get(i)).toBe(values[i]);
+      if (length > 0) expect(built.set(length - 1, -1).get(length - 1)).toBe(-1);
+    }
+    expect(codeOf(() => PersistentArray.from(2, [1, 2, 3]))).toBe('INVALID_ARGUMENT');
   });
 
   it('refuses indices outside its capacity', () => {

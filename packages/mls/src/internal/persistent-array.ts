@@ -3,6 +3,8 @@
  * 32-way trie whose `set` copies only the path to the changed slot (structural sharing). The
  * secret tree keeps its per-node state in one, so that every message produces a new tree value
  * in O(log n) time while the previous value stays intact: a failed decryption changes nothing.
+ * The ratchet tree keeps its nodes and memoized tree hashes in them too (bulk-built with
+ * `from`, scanned with `forEach`).
  *
  * Internal to @sigil/mls.
  *
@@ -80,6 +82,94 @@ export class PersistentArray<T> {
       node = (node as Trie)[(index >>> shift) & MASK];
     }
     return node as T | undefined;
+  }
+
+  /**
+   * An array over [0, capacity) holding `values[i]` at each index i where it is defined, built
+   * bottom-up in O(values.length) (n calls of `set` would copy a path each).
+   * @throws SigilError `INVALID_ARGUMENT` for a bad capacity or more values than it allows.
+   */
+  static from<T>(capacity: number, values: readonly (T | undefined)[]): PersistentArray<T> {
+    const empty = PersistentArray.empty<T>(capacity);
+    if (values.length > capacity) {
+      throw new SigilError('INVALID_ARGUMENT', 'more values than the capacity allows');
+    }
+    let size = 0;
+    let level: (Trie | undefined)[] = [];
+    for (let start = 0; start < values.length; start += WIDTH) {
+      const chunk = values.slice(start, start + WIDTH) as unknown[];
+      const defined = chunk.filter((value) => value !== undefined).length;
+      size += defined;
+      if (defined === 0) {
+        level.push(undefined);
+      } else {
+        chunk.length = WIDTH;
+        level.push(chunk);
+      }
+    }
+    for (let built = 1; built < empty.#levels; built += 1) {
+      const next: (Trie | undefined)[] = [];
+      for (let start = 0; start < level.length; start += WIDTH) {
+        const chunk = level.slice(start, start + WIDTH);
+        if (chunk.every((node) => node === undefined)) {
+          next.push(undefined);
+        } else {
+          chunk.length = WIDTH;
+          next.push(chunk);
+        }
+      }
+      level = next;
+    }
+    return new PersistentArray<T>(level[0], capacity, empty.#levels, size);
+  }
+
+  /**
+   * Calls `fn(value, index)` for each defined entry in index order, skipping absent subtrees
+   * (faster than {@link PersistentArray.entries} on hot paths).
+   */
+  forEach(fn: (value: T, index: number) => void): void {
+    const walk = (node: Trie, shift: number, base: number): void => {
+      for (let slot = 0; slot < WIDTH; slot += 1) {
+        const child = node[slot];
+        if (child === undefined) continue;
+        const index = base + slot * 2 ** shift;
+        if (shift === 0) fn(child as T, index);
+        else walk(child as Trie, shift - BITS, index);
+      }
+    };
+    if (this.#root !== undefined) walk(this.#root, (this.#levels - 1) * BITS, 0);
+  }
+
+  /** The defined entries as [index, value] pairs, in index order (absent subtrees skipped). */
+  *entries(): Generator<[number, T]> {
+    if (this.#root === undefined) return;
+    // An explicit stack of trie positions: one generator, however deep the trie.
+    const nodes: Trie[] = [this.#root];
+    const slots: number[] = [0];
+    const bases: number[] = [0];
+    const top = (this.#levels - 1) * BITS;
+    while (nodes.length > 0) {
+      const depth = nodes.length - 1;
+      const slot = slots[depth] as number;
+      if (slot === WIDTH) {
+        nodes.pop();
+        slots.pop();
+        bases.pop();
+        continue;
+      }
+      slots[depth] = slot + 1;
+      const child = (nodes[depth] as Trie)[slot];
+      if (child === undefined) continue;
+      const shift = top - depth * BITS;
+      const index = (bases[depth] as number) + slot * 2 ** shift;
+      if (shift === 0) {
+        yield [index, child as T];
+      } else {
+        nodes.push(child as Trie);
+        slots.push(0);
+        bases.push(index);
+      }
+    }
   }
 
   /** A new array with `index` set to `value` (`undefined` deletes). This one is unchanged. */
