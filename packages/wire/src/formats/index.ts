@@ -4,6 +4,7 @@
  * @module
  */
 
+export * from './content.ts';
 export * from './identity.ts';
 export * from './keys.ts';
 export * from './pqxdh.ts';
