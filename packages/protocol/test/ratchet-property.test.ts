@@ -25,33 +25,9 @@ import { MAX_RECEIVER_CHAINS } from '../src/limits.ts';
 import { ratchetDecrypt, ratchetEncrypt } from '../src/ratchet/double-ratchet.ts';
 import type { RatchetState } from '../src/ratchet/ratchet-state.ts';
 import { codeOf, encodeState, ratchetPair, text, utf8 } from './ratchet-helpers.ts';
+import { type Action, action } from './schedule-arbitrary.ts';
 
 const numRuns = process.env.SLOW ? 300 : 20;
-
-type Action =
-  | { readonly kind: 'send'; readonly from: 0 | 1; readonly forcePqStep: boolean }
-  | { readonly kind: 'deliver'; readonly pick: number; readonly keep: boolean }
-  | { readonly kind: 'drop'; readonly pick: number };
-
-const action: fc.Arbitrary<Action> = fc.oneof(
-  {
-    weight: 4,
-    arbitrary: fc.record({
-      kind: fc.constant('send' as const),
-      from: fc.constantFrom(0 as const, 1 as const),
-      forcePqStep: fc.nat(9).map((n) => n === 0),
-    }),
-  },
-  {
-    weight: 5,
-    arbitrary: fc.record({
-      kind: fc.constant('deliver' as const),
-      pick: fc.nat(),
-      keep: fc.boolean(),
-    }),
-  },
-  { weight: 1, arbitrary: fc.record({ kind: fc.constant('drop' as const), pick: fc.nat() }) },
-);
 
 interface InFlight {
   readonly to: 0 | 1;

@@ -25,34 +25,10 @@ import { describe, expect, it } from 'vitest';
 import { MAX_RECEIVER_CHAINS } from '../src/limits.ts';
 import { parseIncoming } from '../src/session/incoming.ts';
 import { receiveWithStores, sendWithStores, startWithStores } from './memory-stores.ts';
+import { type Action, action } from './schedule-arbitrary.ts';
 import { codeOfAsync, makeParty, type Party, text, utf8, vendBundle } from './session-helpers.ts';
 
 const numRuns = process.env.SLOW ? 100 : 12;
-
-type Action =
-  | { readonly kind: 'send'; readonly from: 0 | 1; readonly forcePqStep: boolean }
-  | { readonly kind: 'deliver'; readonly pick: number; readonly keep: boolean }
-  | { readonly kind: 'drop'; readonly pick: number };
-
-const action: fc.Arbitrary<Action> = fc.oneof(
-  {
-    weight: 4,
-    arbitrary: fc.record({
-      kind: fc.constant('send' as const),
-      from: fc.constantFrom(0 as const, 1 as const),
-      forcePqStep: fc.nat(9).map((n) => n === 0),
-    }),
-  },
-  {
-    weight: 5,
-    arbitrary: fc.record({
-      kind: fc.constant('deliver' as const),
-      pick: fc.nat(),
-      keep: fc.boolean(),
-    }),
-  },
-  { weight: 1, arbitrary: fc.record({ kind: fc.constant('drop' as const), pick: fc.nat() }) },
-);
 
 interface InFlight {
   readonly to: 0 | 1;
