@@ -172,6 +172,42 @@ const extra: Record<string, Omit<ManifestEntry, 'file' | 'sha256' | 'size'>> = {
     what: "RFC 9420 s7.4-s7.6: members' private path secrets, UpdatePaths with the path secret each receiver decrypts, commit_secret and tree hash after",
     tests: '77 cases (11 per suite)',
   },
+  'mls/welcome.json': {
+    repo: 'mlswg/mls-implementations',
+    path: 'test-vectors/welcome.json',
+    snapshot: 'cfd450286d1bfd9cd2519b95c80f9771f94a5b1a',
+    license:
+      'IETF MLS WG working material (BCP 78/79); no explicit license, kept as a test fixture',
+    what: 'RFC 9420 s12.4.3.1: a Welcome for a KeyPackage: GroupSecrets and GroupInfo decryption, GroupInfo signature, confirmation tag',
+    tests: '7 cases (1 per suite)',
+  },
+  'mls/passive-client-welcome.json': {
+    repo: 'mlswg/mls-implementations',
+    path: 'test-vectors/passive-client-welcome.json',
+    snapshot: 'cfd450286d1bfd9cd2519b95c80f9771f94a5b1a',
+    license:
+      'IETF MLS WG working material (BCP 78/79); no explicit license, kept as a test fixture',
+    what: 'RFC 9420 s12.4.3: join from a Welcome (tree in the Welcome or out of band, external PSKs) -> epoch_authenticator',
+    tests: '56 cases (8 per suite)',
+  },
+  'mls/passive-client-handling-commit.json': {
+    repo: 'mlswg/mls-implementations',
+    path: 'test-vectors/passive-client-handling-commit.json',
+    snapshot: 'cfd450286d1bfd9cd2519b95c80f9771f94a5b1a',
+    license:
+      'IETF MLS WG working material (BCP 78/79); no explicit license, kept as a test fixture',
+    what: 'RFC 9420 s12.1-s12.4.2: join, then process proposals and Commits of every kind epoch by epoch -> epoch_authenticator',
+    tests: '91 cases (13 per suite)',
+  },
+  'mls/passive-client-random.json': {
+    repo: 'mlswg/mls-implementations',
+    path: 'test-vectors/passive-client-random.json',
+    snapshot: 'cfd450286d1bfd9cd2519b95c80f9771f94a5b1a',
+    license:
+      'IETF MLS WG working material (BCP 78/79); no explicit license, kept as a test fixture',
+    what: 'RFC 9420 s12.4.2: join, then follow 200 epochs of random Adds, Removes, Updates and Commits -> epoch_authenticator',
+    tests: '1 case (suite 1)',
+  },
   'mls/test-vectors.md': {
     repo: 'mlswg/mls-implementations',
     path: 'test-vectors.md (repository root)',

@@ -164,6 +164,36 @@ export const ERROR_CODES = {
   /** §7.5: a public key derived from the decrypted path secret differs from the UpdatePath's. */
   MLS_PATH_PUBLIC_KEY_MISMATCH: 'Validation',
 
+  // MLS group layer (packages/mls/src/group): proposals, commits, Welcome, group state.
+  /** §12.4.2/§6.1: a Commit's confirmation_tag (or a GroupInfo's) does not verify. */
+  MLS_INVALID_CONFIRMATION_TAG: 'CryptoVerification',
+  /** §12.4.3: a GroupInfo whose signature does not verify under the signer's leaf key. */
+  MLS_INVALID_GROUP_INFO_SIGNATURE: 'CryptoVerification',
+  /** §12.4.3.1: no EncryptedGroupSecrets names our KeyPackage, or our leaf is not in the tree. */
+  MLS_WELCOME_NOT_FOR_US: 'Validation',
+  /** §12.4: a Commit references a proposal this member has not received in the epoch. */
+  MLS_UNKNOWN_PROPOSAL_REF: 'Validation',
+  /** §12.4: a Commit without a path where the proposals require one. */
+  MLS_PATH_REQUIRED: 'Validation',
+  /** §12.2: an Update or Remove proposal for the committer's own leaf. */
+  MLS_COMMITTER_IN_PROPOSAL: 'Validation',
+  /** §12.2: two Update/Remove proposals for the same leaf. */
+  MLS_CONFLICTING_PROPOSALS: 'Validation',
+  /** §12.2: two Add proposals for the same client, or an Add of a current member. */
+  MLS_DUPLICATE_ADD: 'Validation',
+  /** §12.2: two PreSharedKey proposals with the same PreSharedKeyID. */
+  MLS_DUPLICATE_PSK: 'Validation',
+  /** §12.2: more than one GroupContextExtensions proposal. */
+  MLS_MULTIPLE_GROUP_CONTEXT_EXTENSIONS: 'Validation',
+  /** §12.1: a proposal type this implementation does not handle yet (ReInit, ExternalInit). */
+  MLS_UNSUPPORTED_PROPOSAL: 'Validation',
+  /** §8.4: a PreSharedKeyID whose PSK this member does not hold. */
+  MLS_UNKNOWN_PSK: 'Validation',
+  /** §6: content of a type the operation does not accept (e.g. application data as a Commit). */
+  MLS_UNEXPECTED_CONTENT_TYPE: 'Validation',
+  /** §12.4: confirming or discarding a commit when none is pending. */
+  MLS_NO_PENDING_COMMIT: 'Usage',
+
   // Client (packages/client): outcomes an application or the CLI acts on.
   /** A contact's account key changed; sending is blocked until the user accepts the change. */
   IDENTITY_CHANGED: 'Validation',

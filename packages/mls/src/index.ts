@@ -4,9 +4,10 @@
  * This first layer holds the epoch machinery every MLS group runs on: cipher suites over the
  * `CryptoProvider` (§5.1), the key schedule (§8), PSKs (§8.4), transcript hashes (§8.2), the
  * secret tree (§9), and message framing (§6): decoding `MLSMessage`s, and protecting and
- * unprotecting PublicMessages and PrivateMessages. The ratchet tree, proposals, commits and
- * Welcome processing build on it. Lower-level pieces (tree math, labelled derivations, wire
- * structs) are internal modules of this package.
+ * unprotecting PublicMessages and PrivateMessages. On top of the ratchet tree (§7) the group
+ * layer gives KeyPackages (§10), group creation (§11), proposals and Commits (§12), Welcome
+ * (§12.4.3), application messages, and a persistable `GroupState` value. Lower-level pieces
+ * (tree math, labelled derivations, wire structs) are internal modules of this package.
  *
  * @example
  * ```ts
@@ -16,6 +17,14 @@
  * const suite = getCipherSuite(getCryptoProvider(), 1);
  * const epoch = advanceKeySchedule(suite, { initSecret, commitSecret, groupContext });
  * const tree = SecretTree.create(suite, epoch.encryptionSecret, leafCount);
+ *
+ * // A group: Alice creates it and adds Bob, who joins from the Welcome.
+ * const alice = createKeyPackage({ suite, identity, lifetime });
+ * let a = createGroup({ suite, keyPackage: alice.keyPackage, privateKeys: alice.privateKeys });
+ * const add = createCommit(a, { proposals: [{ proposalType: 'add', keyPackage: bobKp }] });
+ * a = confirmPendingCommit(add.state); // once the delivery service accepted add.commit
+ * let b = joinFromWelcome({ suite, welcome, keyPackage: bobKp, privateKeys: bobKeys });
+ * const sent = encryptApplication(a, data); // -> sent.message, sent.state
  * ```
  * @module
  */
@@ -58,6 +67,48 @@ export {
   unprotectPublicMessage,
 } from './framing/public-message.ts';
 export type { Sender, SenderType } from './framing/sender.ts';
+// Groups (§10-§12): KeyPackages, group creation, proposals, commits, Welcome, group state.
+export {
+  type CreateCommitOptions,
+  type CreatedCommit,
+  confirmPendingCommit,
+  createCommit,
+  discardPendingCommit,
+} from './group/commit.ts';
+export { type CreateGroupOptions, createGroup } from './group/create-group.ts';
+export type { ExternalPskLookup } from './group/epoch.ts';
+export type {
+  CachedProposal,
+  GroupState,
+  PendingCommit,
+  PendingUpdate,
+  ResumptionPsk,
+} from './group/group-state.ts';
+export { decodeGroupState, encodeGroupState } from './group/group-state-codec.ts';
+export {
+  type CreatedKeyPackage,
+  type CreateKeyPackageOptions,
+  createKeyPackage,
+  DEFAULT_CAPABILITIES,
+  KeyPackagePrivateKeys,
+  keyPackageRef,
+} from './group/key-package.ts';
+export {
+  createProposal,
+  createUpdateProposal,
+  decryptApplication,
+  type EncryptApplicationOptions,
+  encryptApplication,
+  processProposal,
+  type ReceivedApplication,
+  type SentMessage,
+} from './group/messages.ts';
+export {
+  type ProcessCommitOptions,
+  type ProcessedCommit,
+  processCommit,
+} from './group/process-commit.ts';
+export { type JoinFromWelcomeOptions, joinFromWelcome } from './group/welcome.ts';
 export {
   advanceKeySchedule,
   confirmationTag,
@@ -76,8 +127,10 @@ export { confirmedTranscriptHash, interimTranscriptHash } from './transcript-has
 export type { Commit } from './wire/commit.ts';
 export type { Extension, WireFormat } from './wire/common.ts';
 export type { GroupContext } from './wire/group-context.ts';
+export type { KeyPackage } from './wire/key-package.ts';
 export type { Proposal } from './wire/proposal.ts';
 export type { PreSharedKeyId } from './wire/psk-id.ts';
+export type { Welcome } from './wire/welcome.ts';
 
 /**
  * Decodes an MLSMessage (§6).

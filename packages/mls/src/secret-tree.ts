@@ -52,14 +52,14 @@ const GENERATION_LIMIT = 2 ** 32;
 export type RatchetType = 'handshake' | 'application';
 
 /** A key and nonce of one generation. */
-interface KeyNonce {
+export interface KeyNonce {
   readonly generation: number;
   readonly key: Uint8Array;
   readonly nonce: Uint8Array;
 }
 
 /** One hash ratchet: its next generation, that generation's secret and the kept keys. */
-interface Ratchet {
+export interface Ratchet {
   /** The next unused generation j. */
   readonly generation: number;
   /** ratchet_secret_[N]_[j]. */
@@ -68,7 +68,8 @@ interface Ratchet {
   readonly skipped: readonly KeyNonce[];
 }
 
-type NodeState =
+/** The state of one stored node: a tree secret, or a leaf's two ratchets. */
+export type NodeState =
   | { readonly kind: 'secret'; readonly secret: Uint8Array }
   | { readonly kind: 'ratchets'; readonly handshake: Ratchet; readonly application: Ratchet };
 
@@ -87,6 +88,13 @@ export interface RatchetKey {
    * key and nonce once used). Wipe them after storing the new tree and discarding the old one.
    */
   readonly consumed: readonly Uint8Array[];
+}
+
+/** A secret tree as plain data ({@link SecretTree.snapshot}). Secret. */
+export interface SecretTreeSnapshot {
+  readonly leafCount: number;
+  /** Every stored node as [node index, state], ascending. */
+  readonly nodes: readonly (readonly [number, NodeState])[];
 }
 
 /** The secret tree of one epoch. Prints as `[redacted]`. */
@@ -296,6 +304,31 @@ export class SecretTree {
     const ratchets = { handshake: ratchet('handshake'), application: ratchet('application') };
     consumed.push(secret);
     return { nodes, ratchets, consumed };
+  }
+
+  /**
+   * The tree as plain data, for persisting a group state (every stored node, ascending). The
+   * arrays are the tree's own: do not modify them. Secret.
+   */
+  snapshot(): SecretTreeSnapshot {
+    return { leafCount: this.leafCount, nodes: [...this.#nodes.entries()] };
+  }
+
+  /**
+   * The tree of a {@link SecretTree.snapshot}.
+   * @throws SigilError `INVALID_ARGUMENT` for a bad leaf count or a node outside the tree.
+   */
+  static fromSnapshot(suite: CipherSuite, snapshot: SecretTreeSnapshot): SecretTree {
+    assertLeafCount(snapshot.leafCount);
+    const width = nodeWidth(snapshot.leafCount);
+    let nodes = PersistentArray.empty<NodeState>(width);
+    for (const [index, state] of snapshot.nodes) {
+      if (!Number.isInteger(index) || index < 0 || index >= width) {
+        throw new SigilError('INVALID_ARGUMENT', 'a secret tree node outside the tree');
+      }
+      nodes = nodes.set(index, state);
+    }
+    return new SecretTree(suite, snapshot.leafCount, nodes);
   }
 
   toJSON(): { leafCount: number; secrets: string } {

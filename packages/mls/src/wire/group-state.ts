@@ -1,0 +1,126 @@
+/**
+ * The persisted form of a member's group state (Sigil's own format, not in RFC 9420): a
+ * versioned TLS-presentation struct holding the GroupContext (§8.1), the ratchet tree
+ * (`ratchet_tree` extension body, §12.4.3.3), private path keys, the epoch secret (every other
+ * epoch secret is re-derived, §8), the secret tree's stored nodes (§9), the interim transcript
+ * hash (§8.2), resumption PSKs (§8.6), the epoch's cached proposals and the pending Commit.
+ *
+ * ```
+ * struct {
+ *     uint16 format_version = 1;
+ *     CipherSuite cipher_suite;  GroupContext group_context;
+ *     opaque ratchet_tree<V>;  uint32 leaf_count;  uint32 own_leaf;
+ *     opaque signature_key<V>;  PrivateNodeKey private_keys<V>;
+ *     opaque epoch_secret<V>;  optional<JoinerSecrets> joiner;
+ *     SecretTreeNode secret_tree<V>;  opaque interim_transcript_hash<V>;
+ *     ResumptionPsk resumption_psks<V>;  CachedProposal proposals<V>;
+ *     PendingUpdate pending_updates<V>;        // { opaque ref<V>; opaque private_key<V>; }
+ *     optional<PendingCommit> pending_commit;   // next_state: an encoded GroupStateData
+ * } GroupStateData;
+ * ```
+ *
+ * Every secret of the group is in it: store it encrypted at rest.
+ *
+ * @module
+ */
+import { SigilError } from '@sigil/errors';
+import {
+  type Codec,
+  type Infer,
+  opaqueVar,
+  optional,
+  type Reader,
+  struct,
+  uint8,
+  uint16,
+  uint32,
+  uint64,
+  vector,
+  type Writer,
+} from '@sigil/wire';
+import type { KeyNonce, NodeState, Ratchet } from '../secret-tree.ts';
+import { CipherSuiteCode } from './common.ts';
+import { GroupContext } from './group-context.ts';
+import { Proposal } from './proposal.ts';
+
+/** The format version this module writes and reads. */
+export const GROUP_STATE_FORMAT_VERSION = 1;
+
+const PrivateNodeKey = struct({ node: uint32, privateKey: opaqueVar });
+const JoinerSecrets = struct({ joinerSecret: opaqueVar, welcomeSecret: opaqueVar });
+const KeyNonceCodec: Codec<KeyNonce> = struct({
+  generation: uint32,
+  key: opaqueVar,
+  nonce: opaqueVar,
+});
+const RatchetCodec: Codec<Ratchet> = struct({
+  generation: uint32,
+  secret: opaqueVar,
+  skipped: vector(KeyNonceCodec),
+});
+const NodeStateCodec: Codec<NodeState> = {
+  encode(writer: Writer, value: NodeState): void {
+    if (value.kind === 'secret') {
+      uint8.encode(writer, 1);
+      opaqueVar.encode(writer, value.secret);
+    } else {
+      uint8.encode(writer, 2);
+      RatchetCodec.encode(writer, value.handshake);
+      RatchetCodec.encode(writer, value.application);
+    }
+  },
+  decode(reader: Reader): NodeState {
+    const at = reader.offset;
+    const kind = uint8.decode(reader);
+    if (kind === 1) return { kind: 'secret', secret: opaqueVar.decode(reader) };
+    if (kind === 2) {
+      const handshake = RatchetCodec.decode(reader);
+      return { kind: 'ratchets', handshake, application: RatchetCodec.decode(reader) };
+    }
+    throw reader.error('CODEC_INVALID_VALUE', 'unknown secret tree node kind', { offset: at });
+  },
+};
+const SecretTreeNode = struct({ node: uint32, state: NodeStateCodec });
+const ResumptionPskCodec = struct({ epoch: uint64, psk: opaqueVar });
+const CachedProposalCodec = struct({ ref: opaqueVar, proposal: Proposal, senderLeafIndex: uint32 });
+const PendingUpdateCodec = struct({ ref: opaqueVar, privateKey: opaqueVar });
+const PendingCommitCodec = struct({ message: opaqueVar, nextState: opaqueVar });
+
+const fields = {
+  cipherSuite: CipherSuiteCode,
+  groupContext: GroupContext,
+  ratchetTree: opaqueVar,
+  leafCount: uint32,
+  ownLeafIndex: uint32,
+  signatureKey: opaqueVar,
+  privateKeys: vector(PrivateNodeKey),
+  epochSecret: opaqueVar,
+  joiner: optional(JoinerSecrets),
+  secretTree: vector(SecretTreeNode),
+  interimTranscriptHash: opaqueVar,
+  resumptionPsks: vector(ResumptionPskCodec),
+  proposals: vector(CachedProposalCodec),
+  pendingUpdates: vector(PendingUpdateCodec),
+  pendingCommit: optional(PendingCommitCodec),
+};
+const Body = struct(fields);
+
+/** The decoded persisted group state (plain data). */
+export type GroupStateData = Infer<typeof Body>;
+
+/** The `GroupStateData` codec, with its leading format version. */
+export const GroupStateData: Codec<GroupStateData> = {
+  encode(writer: Writer, value: GroupStateData): void {
+    uint16.encode(writer, GROUP_STATE_FORMAT_VERSION);
+    Body.encode(writer, value);
+  },
+  decode(reader: Reader): GroupStateData {
+    const version = uint16.decode(reader);
+    if (version !== GROUP_STATE_FORMAT_VERSION) {
+      throw new SigilError('UNSUPPORTED_VERSION', 'unknown group state format version', {
+        details: { version },
+      });
+    }
+    return Body.decode(reader);
+  },
+};
