@@ -1,15 +1,14 @@
 /**
  * `sigil verify <contact> [--confirm]`: shows the safety number of this account and a contact
- * (60 digits in 12 groups, equal on both sides) and the QR payload; compare them in person or
- * on a trusted call, then `--confirm` marks the contact verified.
- *
- * The QR payload is printed in hex: no QR encoder is among the installed dependencies, so
- * rendering it as a QR code in the terminal comes later.
+ * (60 digits in 12 groups, equal on both sides) and its QR code; compare them in person or on
+ * a trusted call, then `--confirm` marks the contact verified. `--json` gives the QR payload in
+ * hex instead of the drawing.
  *
  * @module
  */
 import { flag, usage } from '../args.ts';
 import { type CommandContext, withClient } from '../context.ts';
+import { renderQr } from '../qr.ts';
 
 /** Options of `verify`. */
 export const options = {
@@ -31,7 +30,8 @@ export async function run(ctx: CommandContext): Promise<number> {
       [
         `safety number with ${name}:`,
         ...rows,
-        `QR payload (hex; QR rendering comes later): ${qr}`,
+        renderQr(number.qrPayload),
+        `QR payload: ${qr}`,
         contact?.identityChanged === true
           ? `${name} changed their identity key: compare this number, then \`sigil contacts accept ${name}\``
           : contact?.verified === true
