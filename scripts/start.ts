@@ -4,17 +4,31 @@
  *
  * Flags and environment variables (see packages/relay/src/config.ts) pass through:
  * `npm start -- --port 9000 --data-dir /var/lib/sigil`, or `SIGIL_RELAY_PORT=9000 npm start`.
+ * One of several instances on PostgreSQL and Redis (docs/deploy.md):
+ * `node scripts/start.ts --database postgres://... --redis redis://...`, or
+ * `SIGIL_DATABASE_URL=... SIGIL_REDIS_URL=... npm start`.
  * The web client will be served by the same relay when it lands.
  */
 import { getCryptoProvider } from '@sigil/crypto';
-import { loadConfig, startRelay } from '@sigil/relay';
+import { loadConfig, redactUrl, startRelay } from '@sigil/relay';
 
 const config = loadConfig(process.argv.slice(2), process.env);
 const relay = await startRelay(config);
 const crypto = getCryptoProvider().name;
 console.log(`Sigil 0.1.0 on Node ${process.version} (crypto backend: ${crypto})`);
 console.log(`relay listening on ${relay.url}`);
-console.log(`  data:    ${config.dataDir} (SQLite, WAL, synchronous=FULL)`);
+console.log(
+  config.database === undefined
+    ? `  data:    ${config.dataDir} (SQLite, WAL, synchronous=FULL)`
+    : `  data:    ${redactUrl(config.database)} (PostgreSQL, schema ${config.databaseSchema ?? 'default'})`,
+);
+console.log(
+  config.redis !== undefined
+    ? `  wake-ups: ${redactUrl(config.redis)} (Redis pub/sub; shared rate limits)`
+    : config.database !== undefined
+      ? '  wake-ups: PostgreSQL LISTEN/NOTIFY (rate limits per instance)'
+      : '  wake-ups: in-process (one instance)',
+);
 console.log(`  health:  ${relay.url}/healthz   metrics: ${relay.url}/metrics`);
 console.log('Press Ctrl-C to stop.');
 

@@ -14,6 +14,7 @@
  * ```
  * @module
  */
+import { randomBytes } from 'node:crypto';
 import websocket from '@fastify/websocket';
 import Fastify, { type FastifyBaseLogger, type FastifyInstance, LogController } from 'fastify';
 import { CLOSE_CODES, ConnectionRegistry } from './connections.ts';
@@ -21,7 +22,7 @@ import type { RelayContext } from './context.ts';
 import type { RelayDeps } from './deps.ts';
 import { errorBody, httpStatus, toSigilError } from './errors.ts';
 import { RelayMetrics } from './metrics.ts';
-import { RateLimiter } from './rate-limit.ts';
+import { inProcessLimiters } from './rate-limit.ts';
 import { registerAccountRoutes } from './routes/accounts/index.ts';
 import { registerAuthRoutes } from './routes/auth/index.ts';
 import { registerHealthRoutes } from './routes/health/index.ts';
@@ -50,20 +51,35 @@ function listeningOrigin(
   return `http://${host.includes(':') ? `[${host}]` : host}:${actualPort}`;
 }
 
-/** Builds the relay app on `deps`. The store is closed when the app closes. */
+/** `trustProxy` for Fastify from the configuration's text form. */
+function trustProxy(value: string | undefined): boolean | string {
+  if (value === undefined || value === 'false') return false;
+  return value === 'true' ? true : value;
+}
+
+/** A random instance id: 8 bytes, hex. */
+export function randomInstanceId(): string {
+  return randomBytes(8).toString('hex');
+}
+
+/**
+ * Builds the relay app on `deps`. The store and the notifier are closed when the app closes.
+ */
 export async function buildApp(deps: RelayDeps): Promise<RelayApp> {
   const { config, clock } = deps;
   let server: FastifyInstance['server'] | undefined;
+  const limiter = deps.limiters ?? inProcessLimiters;
   const context: RelayContext = {
     ...deps,
+    instanceId: deps.instanceId ?? randomInstanceId(),
     origin: () => config.origin ?? listeningOrigin(server, config.host, config.port),
     metrics: new RelayMetrics(),
-    connections: new ConnectionRegistry(),
+    connections: new ConnectionRegistry(deps.notifier),
     limiters: {
-      prekeyFetch: new RateLimiter('prekey fetches', config.prekeyFetchLimit, clock),
-      send: new RateLimiter('sends', config.sendLimit, clock),
-      signup: new RateLimiter('sign-ups', config.signupLimit, clock),
-      challenge: new RateLimiter('challenges', config.challengeLimit, clock),
+      prekeyFetch: limiter('prekey-fetch', 'prekey fetches', config.prekeyFetchLimit, clock),
+      send: limiter('send', 'sends', config.sendLimit, clock),
+      signup: limiter('signup', 'sign-ups', config.signupLimit, clock),
+      challenge: limiter('challenge', 'challenges', config.challengeLimit, clock),
     },
   };
 
@@ -76,6 +92,7 @@ export async function buildApp(deps: RelayDeps): Promise<RelayApp> {
     ajv: { customOptions: { removeAdditional: false, coerceTypes: false, useDefaults: false } },
     return503OnClosing: true,
     forceCloseConnections: 'idle',
+    trustProxy: trustProxy(config.trustProxy),
   });
 
   server = app.server;
@@ -91,6 +108,8 @@ export async function buildApp(deps: RelayDeps): Promise<RelayApp> {
     if (error.code === 'RATE_LIMITED' && typeof error.details?.retryAfterMs === 'number') {
       reply.header('retry-after', Math.ceil(error.details.retryAfterMs / 1000));
     }
+    // The database is unreachable (connection lost, restarting): retrying soon will work.
+    if (error.code === 'UNAVAILABLE') reply.header('retry-after', 1);
     return reply.status(status).send(errorBody(error));
   });
   app.setNotFoundHandler((_request, reply) => {

@@ -11,19 +11,19 @@ import type { ConnectionRegistry } from './connections.ts';
 import type { Clock } from './deps.ts';
 import type { RelayMetrics } from './metrics.ts';
 import type { Notifier } from './notifier.ts';
-import type { RateLimiter } from './rate-limit.ts';
+import type { Limiter } from './rate-limit.ts';
 import type { RelayStore } from './storage/relay-store.ts';
 
 /** The rate limiters of the relay. */
 export interface RelayLimiters {
   /** Per (requesting device, target account). */
-  readonly prekeyFetch: RateLimiter;
+  readonly prekeyFetch: Limiter;
   /** Per sending device. */
-  readonly send: RateLimiter;
+  readonly send: Limiter;
   /** Per client address. */
-  readonly signup: RateLimiter;
+  readonly signup: Limiter;
   /** Per (account, device). */
-  readonly challenge: RateLimiter;
+  readonly challenge: Limiter;
 }
 
 /** The shared state of one relay app. */
@@ -37,6 +37,8 @@ export interface RelayContext {
   readonly metrics: RelayMetrics;
   readonly limiters: RelayLimiters;
   readonly connections: ConnectionRegistry;
+  /** This instance's id (in connection stamps and broker messages). */
+  readonly instanceId: string;
   /** The origin signed into authentications: the configured one, else the listening address. */
   origin(): string;
 }

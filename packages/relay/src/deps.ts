@@ -8,6 +8,7 @@ import type { CryptoProvider } from '@sigil/crypto';
 import type { Logger } from 'pino';
 import type { RelayConfig } from './config.ts';
 import type { Notifier } from './notifier.ts';
+import type { LimiterFactory } from './rate-limit.ts';
 import type { RelayStore } from './storage/relay-store.ts';
 
 /** A clock: milliseconds since the Unix epoch. Tests pass a controllable one. */
@@ -28,6 +29,10 @@ export interface RelayDeps {
   readonly logger: Logger;
   /** Verifies signatures (device lists, prekeys, authentication) and hashes tokens. */
   readonly crypto: CryptoProvider;
-  /** Wakes the sockets of a device when a message for it is stored. */
+  /** Wakes the sockets of a device when a message for it is stored, on every instance. */
   readonly notifier: Notifier;
+  /** Makes the rate limiters (default: in memory, per instance; rate-limit/redis.ts: shared). */
+  readonly limiters?: LimiterFactory;
+  /** This instance's id among several on one database (default: random). */
+  readonly instanceId?: string;
 }

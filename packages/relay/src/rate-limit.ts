@@ -1,7 +1,9 @@
 /**
  * Token buckets keyed by string (a device, a (requester, target) pair, a client address). Each
  * key holds up to `burst` tokens, refilled continuously at `perMinute`; a request takes one.
- * State is in memory per relay instance: limits are per instance until a shared store backs them.
+ *
+ * {@link Limiter} is what routes use; {@link RateLimiter} keeps the buckets in memory, per relay
+ * instance (the default); rate-limit/redis.ts keeps them in Redis, shared by every instance.
  * Idle full buckets are dropped so memory stays bounded by the active keys.
  *
  * @module
@@ -10,13 +12,39 @@ import { SigilError } from '@sigil/errors';
 import type { RateLimit } from './config.ts';
 import type { Clock } from './deps.ts';
 
+/** One limit over many keys, as routes use it. */
+export interface Limiter {
+  /**
+   * Takes one token for `key`.
+   * @throws SigilError `RATE_LIMITED` (details: `retryAfterMs`) if the bucket is empty.
+   */
+  take(key: string): void | Promise<void>;
+  /** Drops state that no longer matters (called by the purge timer). */
+  sweep(): void;
+}
+
+/**
+ * Makes the limiter of one limit. `id` names it in shared storage (`prekey-fetch`), `name` in
+ * error messages ("prekey fetches").
+ */
+export type LimiterFactory = (id: string, name: string, limit: RateLimit, clock: Clock) => Limiter;
+
+/** In-memory limiters, per instance (the default). */
+export const inProcessLimiters: LimiterFactory = (_id, name, limit, clock) =>
+  new RateLimiter(name, limit, clock);
+
+/** The `RATE_LIMITED` error of a limit. */
+export function rateLimited(name: string, retryAfterMs: number): SigilError {
+  return new SigilError('RATE_LIMITED', `too many ${name}`, { details: { retryAfterMs } });
+}
+
 interface Bucket {
   tokens: number;
   updatedAt: number;
 }
 
-/** One limit over many keys. */
-export class RateLimiter {
+/** One limit over many keys, in memory. */
+export class RateLimiter implements Limiter {
   readonly #limit: RateLimit;
   readonly #clock: Clock;
   readonly #buckets = new Map<string, Bucket>();
@@ -45,9 +73,7 @@ export class RateLimiter {
     if (bucket.tokens < 1) {
       this.#buckets.set(key, bucket);
       const retryAfterMs = ratePerMs > 0 ? Math.ceil((1 - bucket.tokens) / ratePerMs) : 60_000;
-      throw new SigilError('RATE_LIMITED', `too many ${this.#name}`, {
-        details: { retryAfterMs },
-      });
+      throw rateLimited(this.#name, retryAfterMs);
     }
     bucket.tokens -= 1;
     this.#buckets.set(key, bucket);

@@ -1,7 +1,15 @@
 /**
  * `listen`: starts a relay on a port (server.ts is the only place that opens a socket; app.ts
- * builds the app). `startRelay` wires the default dependencies: SQLite under the data
- * directory, the system clock, the default crypto provider, an in-process notifier and pino.
+ * builds the app). `startRelay` wires the dependencies the configuration names:
+ *
+ * | configured            | store                       | wake-ups                    | rate limits  |
+ * | --------------------- | --------------------------- | --------------------------- | ------------ |
+ * | nothing (the default) | SQLite under the data dir   | in-process                  | in-process   |
+ * | `database`            | PostgreSQL                  | PostgreSQL LISTEN/NOTIFY    | per instance |
+ * | `database` + `redis`  | PostgreSQL                  | Redis pub/sub               | Redis        |
+ * | `redis` only          | SQLite (instances on 1 host)| Redis pub/sub               | Redis        |
+ *
+ * plus the system clock, the default crypto provider and pino.
  *
  * @example
  * ```ts
@@ -13,11 +21,17 @@
  */
 import { join, resolve } from 'node:path';
 import { getCryptoProvider } from '@sigil/crypto';
-import { buildApp, type RelayApp } from './app.ts';
+import { buildApp, type RelayApp, randomInstanceId } from './app.ts';
 import type { RelayConfig } from './config.ts';
 import { type RelayDeps, systemClock } from './deps.ts';
 import { createLogger } from './logger.ts';
-import { InProcessNotifier } from './notifier.ts';
+import { PostgresNotifier } from './notifier/postgres.ts';
+import { RedisNotifier } from './notifier/redis.ts';
+import { InProcessNotifier, type Notifier } from './notifier.ts';
+import { redisLimiters } from './rate-limit/redis.ts';
+import type { LimiterFactory } from './rate-limit.ts';
+import { PostgresRelayStore } from './storage/postgres/index.ts';
+import type { RelayStore } from './storage/relay-store.ts';
 import { SqliteRelayStore } from './storage/sqlite/index.ts';
 
 /** A listening relay. */
@@ -41,15 +55,58 @@ export async function listen(deps: RelayDeps): Promise<RunningRelay> {
   return { app, url: `http://${host}:${port}`, close: () => app.close() };
 }
 
-/** Starts a relay with the default dependencies for `config`. */
+/** Starts a relay with the dependencies `config` names (see the table above). */
 export async function startRelay(config: RelayConfig): Promise<RunningRelay> {
-  const store = SqliteRelayStore.open(join(resolve(config.dataDir), DATABASE_FILE));
-  return listen({
-    store,
-    clock: systemClock,
-    config,
-    logger: createLogger(config.logLevel),
-    crypto: getCryptoProvider(),
-    notifier: new InProcessNotifier(),
-  });
+  const logger = createLogger(config.logLevel);
+  const instanceId = config.instanceId ?? randomInstanceId();
+  const store: RelayStore =
+    config.database === undefined
+      ? SqliteRelayStore.open(join(resolve(config.dataDir), DATABASE_FILE))
+      : await PostgresRelayStore.open({
+          url: config.database,
+          schema: config.databaseSchema,
+          poolSize: config.databasePoolSize,
+          applicationName: `sigil-relay-${instanceId}`,
+          logger,
+        });
+  let notifier: Notifier;
+  let limiters: LimiterFactory | undefined;
+  if (config.redis !== undefined) {
+    const redis = new RedisNotifier({
+      url: config.redis,
+      prefix: config.channelPrefix,
+      instanceId,
+      logger,
+    });
+    if (!(await redis.ready())) logger.warn('redis not reachable yet; starting anyway');
+    notifier = redis;
+    limiters = redisLimiters(redis.commands, config.channelPrefix, logger);
+  } else if (config.database !== undefined) {
+    const postgres = new PostgresNotifier({
+      url: config.database,
+      prefix: config.channelPrefix,
+      instanceId,
+      logger,
+    });
+    if (!(await postgres.ready())) logger.warn('postgres notifications not ready yet');
+    notifier = postgres;
+  } else {
+    notifier = new InProcessNotifier();
+  }
+  try {
+    return await listen({
+      store,
+      clock: systemClock,
+      config,
+      logger,
+      crypto: getCryptoProvider(),
+      notifier,
+      instanceId,
+      ...(limiters === undefined ? {} : { limiters }),
+    });
+  } catch (err) {
+    await notifier.close().catch(() => {});
+    await store.close().catch(() => {});
+    throw err;
+  }
 }

@@ -14,7 +14,7 @@ import { buildApp, type RelayApp } from '../src/app.ts';
 import { relayAuthContent } from '../src/auth/relay-auth.ts';
 import { loadConfig, type RelayConfig } from '../src/config.ts';
 import { createLogger } from '../src/logger.ts';
-import { InProcessNotifier } from '../src/notifier.ts';
+import { InProcessNotifier, type Notifier } from '../src/notifier.ts';
 import { SqliteRelayStore } from '../src/storage/sqlite/index.ts';
 import {
   b64,
@@ -66,10 +66,15 @@ export interface TestRelay {
 /** Starts an in-process relay. */
 export async function startTestRelay(
   overrides: Partial<RelayConfig> = {},
-  options: { listen?: boolean } = {},
+  options: {
+    listen?: boolean;
+    /** Share a notifier (and a database file) with another relay: two instances, one host. */
+    notifier?: Notifier;
+    dbPath?: string;
+  } = {},
 ): Promise<TestRelay> {
   const dir = mkdtempSync(join(tmpdir(), 'sigil-relay-test-'));
-  const dbPath = join(dir, 'relay.db');
+  const dbPath = options.dbPath ?? join(dir, 'relay.db');
   const config = loadConfig([], {}, { dataDir: dir, logLevel: 'silent', ...overrides });
   const clock = new ManualClock();
   const app = await buildApp({
@@ -78,7 +83,7 @@ export async function startTestRelay(
     config,
     logger: createLogger('silent'),
     crypto,
-    notifier: new InProcessNotifier(),
+    notifier: options.notifier ?? new InProcessNotifier(),
   });
   let url = '';
   if (options.listen === true) {

@@ -1,7 +1,7 @@
 /**
- * The relay's storage interface: every row the relay keeps, behind one asynchronous interface
- * so that engines other than the embedded SQLite one (PostgreSQL) fit later. Implementations:
- * `sqlite/` (node:sqlite).
+ * The relay's storage interface: every row the relay keeps, behind one asynchronous interface.
+ * Implementations: `sqlite/` (node:sqlite, one process or several on one host) and `postgres/`
+ * (`pg`, several instances on one database); test/storage/store-suite.ts checks both.
  *
  * Contract for implementers:
  * - Every method that changes more than one row does so atomically (one transaction).

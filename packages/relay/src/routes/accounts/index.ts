@@ -72,7 +72,7 @@ export function registerAccountRoutes(app: FastifyInstance, ctx: RelayContext): 
       },
     },
     async (request, reply) => {
-      ctx.limiters.signup.take(request.ip);
+      await ctx.limiters.signup.take(request.ip);
       const accountKey = fromBase64url(request.body.accountKey, 'accountKey');
       const deviceList = fromBase64url(request.body.deviceList, 'deviceList');
       const list = checkDeviceList(ctx.crypto, deviceList, {

@@ -35,7 +35,7 @@ export function registerAuthRoutes(app: FastifyInstance, ctx: RelayContext): voi
     { schema: { body: objectSchema({ accountId: accountIdSchema, deviceId: deviceIdSchema }) } },
     async (request) => {
       const { accountId, deviceId } = request.body;
-      ctx.limiters.challenge.take(`${accountId}/${deviceId}`);
+      await ctx.limiters.challenge.take(`${accountId}/${deviceId}`);
       if ((await ctx.store.getDevice(accountId, deviceId)) === undefined) {
         throw new SigilError('NOT_FOUND', 'no such device');
       }

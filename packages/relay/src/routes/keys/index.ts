@@ -161,7 +161,9 @@ export function registerKeyRoutes(app: FastifyInstance, ctx: RelayContext): void
     async (request) => {
       const requester = deviceOf(request);
       const { accountId } = request.params;
-      ctx.limiters.prekeyFetch.take(`${requester.accountId}/${requester.deviceId}>${accountId}`);
+      await ctx.limiters.prekeyFetch.take(
+        `${requester.accountId}/${requester.deviceId}>${accountId}`,
+      );
       const result = await ctx.store.takeBundles(accountId);
       if (result === undefined) throw new SigilError('NOT_FOUND', 'no such account');
       return {
@@ -187,7 +189,9 @@ export function registerKeyRoutes(app: FastifyInstance, ctx: RelayContext): void
       const requester = deviceOf(request);
       const { accountId } = request.params;
       const deviceId = parseDeviceIdParam(request.params.deviceId);
-      ctx.limiters.prekeyFetch.take(`${requester.accountId}/${requester.deviceId}>${accountId}`);
+      await ctx.limiters.prekeyFetch.take(
+        `${requester.accountId}/${requester.deviceId}>${accountId}`,
+      );
       const result = await ctx.store.takeBundles(accountId, deviceId);
       if (result === undefined) throw new SigilError('NOT_FOUND', 'no such account or device');
       const parts = result.bundles[0];

@@ -84,7 +84,7 @@ export function registerMessageRoutes(app: FastifyInstance, ctx: RelayContext): 
       if (new Set(messages.map((m) => m.deviceId)).size !== messages.length) {
         throw new SigilError('REQUEST_INVALID', 'a device id appears twice');
       }
-      ctx.limiters.send.take(`${sender.accountId}/${sender.deviceId}`);
+      await ctx.limiters.send.take(`${sender.accountId}/${sender.deviceId}`);
       const receivedAt = ctx.clock.now();
       const result = await ctx.store.enqueue({
         senderAccountId: sender.accountId,

@@ -10,17 +10,28 @@
  * Server frames: `{ type: 'message', message }` (routes/messages: `messageJson`),
  * `{ type: 'queue-empty' }`, `{ type: 'error', error }`.
  *
+ * Several instances: the socket listens to its device's notifier events. `mail` and `resync`
+ * read the mailbox again. Each connection has a stamp (notifier.ts `ConnectionStamp`) that it
+ * announces when it opens and after every `resync`; a connection that hears of a newer one of
+ * its device closes (4001 replaced), and one that hears of an older one announces itself again
+ * so the older one learns of it even if it missed the first announcement. `close` closes.
+ *
  * @module
  */
 import { SigilError } from '@sigil/errors';
 import type { WebSocket } from 'ws';
+import { CLOSE_CODES } from '../../connections.ts';
 import type { RelayContext } from '../../context.ts';
 import { errorBody, toSigilError } from '../../errors.ts';
+import { type ConnectionStamp, compareStamps, type DeviceEvent } from '../../notifier.ts';
 import { MAX_ACK, messageJson } from '../messages/index.ts';
 
 /** Messages fetched from the store per page. */
 const PAGE = 100;
 const ID = /^[1-9][0-9]{0,17}$/;
+
+/** Connections accepted by this process (the `connectionId` of stamps). */
+let connectionCount = 0;
 
 /** The delivery state of one open socket. */
 export class MailboxSocket {
@@ -35,24 +46,64 @@ export class MailboxSocket {
   #closed = false;
   #drainedOnce = false;
   #unsubscribe: () => void = () => {};
+  readonly #stamp: ConnectionStamp;
 
   constructor(ctx: RelayContext, socket: WebSocket, accountId: string, deviceId: number) {
     this.#ctx = ctx;
     this.#socket = socket;
     this.#accountId = accountId;
     this.#deviceId = deviceId;
+    this.#stamp = {
+      instanceId: ctx.instanceId,
+      connectionId: ++connectionCount,
+      connectedAt: ctx.clock.now(),
+    };
   }
 
-  /** Starts delivery: registers the connection, subscribes, pushes the queue. */
+  /** Starts delivery: registers the connection, subscribes, announces it, pushes the queue. */
   start(): void {
     const { connections, notifier, metrics } = this.#ctx;
     metrics.connections++;
     connections.add(this.#accountId, this.#deviceId, this);
-    this.#unsubscribe = notifier.subscribe(this.#accountId, this.#deviceId, () => this.#pump());
+    this.#unsubscribe = notifier.subscribe(this.#accountId, this.#deviceId, (event) =>
+      this.#onEvent(event),
+    );
     this.#socket.on('message', (data, isBinary) => this.#onFrame(data, isBinary));
     this.#socket.on('close', () => this.#onClose());
     this.#socket.on('error', () => this.#onClose());
+    this.#announce();
     this.#pump();
+  }
+
+  /** Handles a notifier event for this device. */
+  #onEvent(event: DeviceEvent): void {
+    if (this.#closed) return;
+    switch (event.type) {
+      case 'mail':
+        this.#pump();
+        return;
+      case 'resync':
+        this.#announce();
+        this.#pump();
+        return;
+      case 'connected': {
+        const order = compareStamps(event.stamp, this.#stamp);
+        if (order > 0) this.close(CLOSE_CODES.replaced, 'replaced');
+        else if (order < 0) this.#announce();
+        return;
+      }
+      case 'close':
+        this.close(event.code, event.reason);
+        return;
+    }
+  }
+
+  /** Tells the other connections of this device (anywhere) that this one exists. */
+  #announce(): void {
+    this.#ctx.notifier.publish(this.#accountId, this.#deviceId, {
+      type: 'connected',
+      stamp: this.#stamp,
+    });
   }
 
   /** Closes the socket (the registry calls this on replace, removal, deletion, shutdown). */
