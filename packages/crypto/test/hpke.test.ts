@@ -69,6 +69,34 @@ describe.each(allProviders())('HPKE ($name)', (provider: CryptoProvider) => {
   const recipient = hpke.generateKeyPair();
   const sender = hpke.generateKeyPair();
 
+  describe('prepared info', () => {
+    it('gives exactly what the info bytes give, and opens with the bytes', () => {
+      const info = new Uint8Array(4096).map((_, i) => i & 0xff);
+      const ikmE = new Uint8Array(32).fill(7);
+      const prepared = hpke.prepareInfo(info);
+      const plain = hpke.setupBaseS(recipient.publicKey, info, { ikmE });
+      const fast = hpke.setupBaseS(recipient.publicKey, prepared, { ikmE });
+      expect(fast.enc).toEqual(plain.enc);
+      const aad = new Uint8Array([1]);
+      const message = new Uint8Array([2, 3, 4]);
+      expect(fast.seal(aad, message)).toEqual(plain.seal(aad, message));
+      const sealed = hpke.seal(recipient.publicKey, prepared, aad, message);
+      expect(hpke.open(sealed.enc, recipient, info, aad, sealed.ciphertext)).toEqual(message);
+      expect(hpke.open(sealed.enc, recipient, prepared, aad, sealed.ciphertext)).toEqual(message);
+    });
+
+    it('belongs to the HPKE instance that made it', () => {
+      const other = createHpke(provider, SUITE);
+      const prepared = other.prepareInfo(new Uint8Array([1, 2]));
+      expect(
+        codeOf(() =>
+          hpke.seal(recipient.publicKey, prepared, new Uint8Array(0), new Uint8Array(1)),
+        ),
+      ).toBe('INVALID_ARGUMENT');
+      expect(codeOf(() => hpke.prepareInfo('info' as never))).toBe('INVALID_ARGUMENT');
+    });
+  });
+
   describe('round trips', () => {
     it.each(KDFS.flatMap((kdf) => AEADS.map((aead) => [kdf, aead] as const)))(
       'every mode with %s and %s',

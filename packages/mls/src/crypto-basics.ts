@@ -23,7 +23,7 @@
  * ```
  * @module
  */
-import type { HpkeSecretKey } from '@sigil/crypto/hpke';
+import type { HpkeSecretKey, PreparedHpkeInfo } from '@sigil/crypto/hpke';
 import { opaqueVar, Writer } from '@sigil/wire';
 import type { CipherSuite } from './cipher-suite.ts';
 import type { HpkeCiphertext } from './wire/common.ts';
@@ -173,6 +173,36 @@ export function encryptWithLabel(
     EMPTY,
     plaintext,
   );
+  return { kemOutput: enc, ciphertext };
+}
+
+/**
+ * EncryptContext { Label, Context } prepared once for {@link encryptWithPreparedContext}: its
+ * HPKE info_hash is computed here, so sealing to many recipients under the same context (a
+ * Welcome's encrypted GroupInfo, sent to every new member) hashes the context once, not once per
+ * recipient.
+ */
+export function prepareEncryptContext(
+  suite: CipherSuite,
+  label: string,
+  context: Uint8Array,
+): PreparedHpkeInfo {
+  return suite.hpke.prepareInfo(encryptContext(label, context));
+}
+
+/**
+ * EncryptWithLabel with a context prepared by {@link prepareEncryptContext} (same output as
+ * {@link encryptWithLabel} with that label and context).
+ * @throws SigilError as {@link encryptWithLabel}; `INVALID_ARGUMENT` for a context prepared by
+ *   another suite.
+ */
+export function encryptWithPreparedContext(
+  suite: CipherSuite,
+  publicKey: Uint8Array,
+  prepared: PreparedHpkeInfo,
+  plaintext: Uint8Array,
+): HpkeCiphertext {
+  const { enc, ciphertext } = suite.hpke.seal(publicKey, prepared, EMPTY, plaintext);
   return { kemOutput: enc, ciphertext };
 }
 

@@ -24,7 +24,15 @@ import { type ContextInit, HpkeRecipientContext, HpkeSenderContext } from './con
 import { dhKem, type HpkeSecretKey } from './dhkem.ts';
 import { type HpkeMode, type HpkePsk, keySchedule, verifyPskInputs } from './key-schedule.ts';
 import { labeledKdf, requireBytes } from './labeled.ts';
+import { type HpkeInfo, PreparedHpkeInfo } from './prepared-info.ts';
 import { type HpkeSuite, type HpkeSuiteIds, resolveSuite } from './suite.ts';
+
+const EMPTY_BYTES = new Uint8Array(0);
+
+/** `info` must be bytes or a PreparedHpkeInfo. */
+function requireInfo(info: HpkeInfo): void {
+  if (!(info instanceof PreparedHpkeInfo)) requireBytes(info, 'info');
+}
 
 /** Options of the sender setup functions. */
 export interface HpkeSenderOptions {
@@ -80,6 +88,13 @@ export interface Hpke {
   readonly sizes: HpkeSizes;
 
   /**
+   * `info` reduced once to its info_hash (prepared-info.ts), for sealing many messages under the
+   * same large `info`; accepted wherever `info` is, with the same result as the bytes.
+   * @throws SigilError `INVALID_ARGUMENT` if `info` is not a Uint8Array.
+   */
+  prepareInfo(info: Uint8Array): PreparedHpkeInfo;
+
+  /**
    * DeriveKeyPair(ikm) (§7.1.3): a deterministic key pair.
    * @throws SigilError `INVALID_KEY_LENGTH` if `ikm` is shorter than Nsk bytes.
    */
@@ -93,13 +108,13 @@ export interface Hpke {
    * @throws SigilError `INVALID_KEY_LENGTH` if `pkR` is not Npk bytes.
    * @throws SigilError `X25519_LOW_ORDER_POINT` if `pkR` is a low-order point.
    */
-  setupBaseS(pkR: Uint8Array, info: Uint8Array, options?: HpkeSenderOptions): HpkeSenderContext;
+  setupBaseS(pkR: Uint8Array, info: HpkeInfo, options?: HpkeSenderOptions): HpkeSenderContext;
   /**
    * SetupBaseR(enc, skR, info) (§5.1.1).
    * @throws SigilError `INVALID_KEY_LENGTH` if `enc` is not Nenc bytes or `skR` not Nsk bytes.
    * @throws SigilError `X25519_LOW_ORDER_POINT` if `enc` is a low-order point.
    */
-  setupBaseR(enc: Uint8Array, skR: HpkeSecretKey, info: Uint8Array): HpkeRecipientContext;
+  setupBaseR(enc: Uint8Array, skR: HpkeSecretKey, info: HpkeInfo): HpkeRecipientContext;
   /**
    * SetupPSKS(pkR, info, psk, psk_id) (§5.1.2).
    * @throws SigilError `HPKE_INVALID_PSK` if psk or pskId is empty, or psk is under 32 bytes.
@@ -107,7 +122,7 @@ export interface Hpke {
    */
   setupPSKS(
     pkR: Uint8Array,
-    info: Uint8Array,
+    info: HpkeInfo,
     psk: HpkePsk,
     options?: HpkeSenderOptions,
   ): HpkeSenderContext;
@@ -119,7 +134,7 @@ export interface Hpke {
   setupPSKR(
     enc: Uint8Array,
     skR: HpkeSecretKey,
-    info: Uint8Array,
+    info: HpkeInfo,
     psk: HpkePsk,
   ): HpkeRecipientContext;
   /**
@@ -129,7 +144,7 @@ export interface Hpke {
    */
   setupAuthS(
     pkR: Uint8Array,
-    info: Uint8Array,
+    info: HpkeInfo,
     skS: HpkeSecretKey,
     options?: HpkeSenderOptions,
   ): HpkeSenderContext;
@@ -141,7 +156,7 @@ export interface Hpke {
   setupAuthR(
     enc: Uint8Array,
     skR: HpkeSecretKey,
-    info: Uint8Array,
+    info: HpkeInfo,
     pkS: Uint8Array,
   ): HpkeRecipientContext;
   /**
@@ -151,7 +166,7 @@ export interface Hpke {
    */
   setupAuthPSKS(
     pkR: Uint8Array,
-    info: Uint8Array,
+    info: HpkeInfo,
     psk: HpkePsk,
     skS: HpkeSecretKey,
     options?: HpkeSenderOptions,
@@ -164,7 +179,7 @@ export interface Hpke {
   setupAuthPSKR(
     enc: Uint8Array,
     skR: HpkeSecretKey,
-    info: Uint8Array,
+    info: HpkeInfo,
     psk: HpkePsk,
     pkS: Uint8Array,
   ): HpkeRecipientContext;
@@ -178,7 +193,7 @@ export interface Hpke {
    */
   seal(
     pkR: Uint8Array,
-    info: Uint8Array,
+    info: HpkeInfo,
     aad: Uint8Array,
     plaintext: Uint8Array,
     options?: HpkeSingleShotSenderOptions,
@@ -194,7 +209,7 @@ export interface Hpke {
   open(
     enc: Uint8Array,
     skR: HpkeSecretKey,
-    info: Uint8Array,
+    info: HpkeInfo,
     aad: Uint8Array,
     ciphertext: Uint8Array,
     options?: HpkeSingleShotRecipientOptions,
@@ -208,7 +223,7 @@ export interface Hpke {
    */
   sendExport(
     pkR: Uint8Array,
-    info: Uint8Array,
+    info: HpkeInfo,
     exporterContext: Uint8Array,
     length: number,
     options?: HpkeSingleShotSenderOptions,
@@ -222,7 +237,7 @@ export interface Hpke {
   receiveExport(
     enc: Uint8Array,
     skR: HpkeSecretKey,
-    info: Uint8Array,
+    info: HpkeInfo,
     exporterContext: Uint8Array,
     length: number,
     options?: HpkeSingleShotRecipientOptions,
@@ -247,7 +262,7 @@ export function createHpke(provider: CryptoProvider, suite: HpkeSuite): Hpke {
   const context = (
     mode: HpkeMode,
     sharedSecret: Uint8Array,
-    info: Uint8Array,
+    info: HpkeInfo,
     psk: HpkePsk | undefined,
   ): ContextInit => {
     try {
@@ -261,14 +276,14 @@ export function createHpke(provider: CryptoProvider, suite: HpkeSuite): Hpke {
   const setupS = (
     mode: HpkeMode,
     pkR: Uint8Array,
-    info: Uint8Array,
+    info: HpkeInfo,
     psk: HpkePsk | undefined,
     skS: HpkeSecretKey | undefined,
     options: HpkeSenderOptions | undefined,
   ): HpkeSenderContext => {
     // Checked before the KEM so that bad inputs cost no key agreement.
     verifyPskInputs(mode, psk);
-    requireBytes(info, 'info');
+    requireInfo(info);
     const ikmE = options?.ikmE;
     const { sharedSecret, enc } =
       skS === undefined ? kem.encap(pkR, ikmE) : kem.authEncap(pkR, skS, ikmE);
@@ -279,17 +294,17 @@ export function createHpke(provider: CryptoProvider, suite: HpkeSuite): Hpke {
     mode: HpkeMode,
     enc: Uint8Array,
     skR: HpkeSecretKey,
-    info: Uint8Array,
+    info: HpkeInfo,
     psk: HpkePsk | undefined,
     pkS: Uint8Array | undefined,
   ): HpkeRecipientContext => {
     verifyPskInputs(mode, psk);
-    requireBytes(info, 'info');
+    requireInfo(info);
     const sharedSecret = pkS === undefined ? kem.decap(enc, skR) : kem.authDecap(enc, skR, pkS);
     return new HpkeRecipientContext(context(mode, sharedSecret, info, psk));
   };
 
-  const singleShotS = (pkR: Uint8Array, info: Uint8Array, options?: HpkeSingleShotSenderOptions) =>
+  const singleShotS = (pkR: Uint8Array, info: HpkeInfo, options?: HpkeSingleShotSenderOptions) =>
     setupS(
       modeOf(options?.psk, options?.senderKey),
       pkR,
@@ -302,7 +317,7 @@ export function createHpke(provider: CryptoProvider, suite: HpkeSuite): Hpke {
   const singleShotR = (
     enc: Uint8Array,
     skR: HpkeSecretKey,
-    info: Uint8Array,
+    info: HpkeInfo,
     options?: HpkeSingleShotRecipientOptions,
   ) =>
     setupR(
@@ -321,6 +336,10 @@ export function createHpke(provider: CryptoProvider, suite: HpkeSuite): Hpke {
   };
 
   return Object.freeze({
+    prepareInfo(info: Uint8Array): PreparedHpkeInfo {
+      requireBytes(info, 'info');
+      return new PreparedHpkeInfo(kdf, kdf.extract(EMPTY_BYTES, 'info_hash', info));
+    },
     suite: Object.freeze({
       kem: resolved.kem.name,
       kdf: resolved.kdf.name,

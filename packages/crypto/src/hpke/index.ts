@@ -34,6 +34,7 @@ export {
 } from './create-hpke.ts';
 export type { HpkeSecretKey } from './dhkem.ts';
 export { HPKE_MODE_IDS, type HpkeMode, type HpkePsk, MIN_PSK_LENGTH } from './key-schedule.ts';
+export { type HpkeInfo, PreparedHpkeInfo } from './prepared-info.ts';
 export {
   HPKE_AEAD_IDS,
   HPKE_KDF_IDS,

@@ -14,6 +14,7 @@
 import { SigilError } from '@sigil/errors';
 import { wipe } from '../secret.ts';
 import { concat, type LabeledKdf } from './labeled.ts';
+import { type HpkeInfo, PreparedHpkeInfo } from './prepared-info.ts';
 import type { AeadParams } from './suite.ts';
 
 /** The HPKE modes (RFC 9180 §5, Table 1). */
@@ -97,12 +98,15 @@ export function keySchedule(
   aead: AeadParams,
   mode: HpkeMode,
   sharedSecret: Uint8Array,
-  info: Uint8Array,
+  info: HpkeInfo,
   psk: HpkePsk | undefined,
 ): KeyScheduleOutput {
   const inputs = verifyPskInputs(mode, psk);
   const pskIdHash = kdf.extract(EMPTY, 'psk_id_hash', inputs.pskId);
-  const infoHash = kdf.extract(EMPTY, 'info_hash', info);
+  const infoHash =
+    info instanceof PreparedHpkeInfo
+      ? info.infoHashFor(kdf)
+      : kdf.extract(EMPTY, 'info_hash', info);
   const context = concat(Uint8Array.of(HPKE_MODE_IDS[mode]), pskIdHash, infoHash);
   const secret = kdf.extract(sharedSecret, 'secret', inputs.psk);
   try {

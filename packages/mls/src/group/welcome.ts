@@ -13,7 +13,8 @@ import type { CipherSuite } from '../cipher-suite.ts';
 import {
   decryptWithLabel,
   deriveSecret,
-  encryptWithLabel,
+  encryptWithPreparedContext,
+  prepareEncryptContext,
   signWithLabel,
   verifyWithLabel,
 } from '../crypto-basics.ts';
@@ -105,6 +106,9 @@ export function createWelcome(input: CreateWelcomeInput): Welcome {
   const { key, nonce } = welcomeKeyAndNonce(suite, welcomeSecret);
   const encryptedGroupInfo = suite.seal(key, nonce, EMPTY, encode(GroupInfo, groupInfo));
   const signerNode = leafToNode(groupInfo.signer);
+  // Every new member's GroupSecrets are sealed under the same EncryptContext("Welcome",
+  // encrypted_group_info): hash it once, not once per member (it holds the whole tree).
+  const welcomeContext = prepareEncryptContext(suite, 'Welcome', encryptedGroupInfo);
   const secrets = input.added.map(({ leafIndex, keyPackage }) => {
     const pathSecret = input.pathSecrets?.get(commonAncestor(leafToNode(leafIndex), signerNode));
     const groupSecrets: GroupSecrets = {
@@ -114,11 +118,10 @@ export function createWelcome(input: CreateWelcomeInput): Welcome {
     };
     return {
       newMember: keyPackageRef(suite, keyPackage),
-      encryptedGroupSecrets: encryptWithLabel(
+      encryptedGroupSecrets: encryptWithPreparedContext(
         suite,
         keyPackage.initKey,
-        'Welcome',
-        encryptedGroupInfo,
+        welcomeContext,
         encode(GroupSecrets, groupSecrets),
       ),
     };
