@@ -172,6 +172,15 @@ const extra: Record<string, Omit<ManifestEntry, 'file' | 'sha256' | 'size'>> = {
     what: "RFC 9420 s7.4-s7.6: members' private path secrets, UpdatePaths with the path secret each receiver decrypts, commit_secret and tree hash after",
     tests: '77 cases (11 per suite)',
   },
+  'mls/messages.json': {
+    repo: 'mlswg/mls-implementations',
+    path: 'test-vectors/messages.json',
+    snapshot: 'cfd450286d1bfd9cd2519b95c80f9771f94a5b1a',
+    license:
+      'IETF MLS WG working material (BCP 78/79); no explicit license, kept as a test fixture',
+    what: 'RFC 9420 message syntax: serialized MLSMessages, ratchet trees, GroupSecrets, proposal bodies and Commits to decode and re-encode',
+    tests: '300 cases',
+  },
   'mls/welcome.json': {
     repo: 'mlswg/mls-implementations',
     path: 'test-vectors/welcome.json',

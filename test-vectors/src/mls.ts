@@ -15,5 +15,6 @@
 export { MLS_VECTOR_FILES } from './mls/common.ts';
 export * from './mls/framing.ts';
 export * from './mls/group.ts';
+export * from './mls/messages.ts';
 export * from './mls/schedule.ts';
 export * from './mls/tree.ts';
