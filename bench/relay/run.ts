@@ -17,16 +17,9 @@ import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
-import { LABEL_RELAY_AUTH, signWithLabel } from '@sigil/protocol/public';
 import WebSocket from 'ws';
-import { relayAuthContent } from '../../packages/relay/src/auth/relay-auth.ts';
-import {
-  b64,
-  crypto,
-  deviceList,
-  makeAccount,
-  type TestAccount,
-} from '../../packages/relay/test/fixtures.ts';
+import { makeAccount } from '../../packages/relay/test/fixtures.ts';
+import { post, registerAndLogin } from '../../packages/relay/test/http-login.ts';
 
 function argValue(flag: string, fallback: number): number {
   const index = process.argv.indexOf(flag);
@@ -76,40 +69,6 @@ function spawnServer(
   });
 }
 
-async function post(url: string, body: unknown, token?: string): Promise<Response> {
-  return fetch(url, {
-    method: 'POST',
-    headers: {
-      'content-type': 'application/json',
-      ...(token === undefined ? {} : { authorization: `Bearer ${token}` }),
-    },
-    body: JSON.stringify(body),
-  });
-}
-
-async function login(url: string, account: TestAccount): Promise<string> {
-  const device = account.devices[0];
-  if (device === undefined) throw new Error('no device');
-  const reg = await post(`${url}/v1/accounts`, {
-    accountKey: b64(account.accountKey.publicKey),
-    deviceList: b64(deviceList(account, 1n)),
-  });
-  if (reg.status !== 201) throw new Error(`register: ${reg.status} ${await reg.text()}`);
-  const challenge = (await (
-    await post(`${url}/v1/auth/challenge`, { accountId: account.accountId, deviceId: 1 })
-  ).json()) as { challengeId: string; nonce: string };
-  const content = relayAuthContent({
-    origin: url,
-    challengeId: challenge.challengeId,
-    nonce: new Uint8Array(Buffer.from(challenge.nonce, 'base64url')),
-    accountId: account.accountId,
-    deviceId: 1,
-  });
-  const signature = b64(signWithLabel(crypto, device.signing.secretKey, LABEL_RELAY_AUTH, content));
-  const res = await post(`${url}/v1/auth/token`, { challengeId: challenge.challengeId, signature });
-  return ((await res.json()) as { token: string }).token;
-}
-
 function openSocket(url: string, headers: Record<string, string>): Promise<WebSocket> {
   return new Promise((resolve, reject) => {
     const socket = new WebSocket(url, { headers });
@@ -120,9 +79,9 @@ function openSocket(url: string, headers: Record<string, string>): Promise<WebSo
 
 async function relayTarget(url: string, devices: number): Promise<Target> {
   const sender = makeAccount();
-  const senderToken = await login(url, sender);
+  const senderToken = await registerAndLogin(url, sender);
   const recipients = Array.from({ length: devices }, () => makeAccount());
-  const tokens = await Promise.all(recipients.map((r) => login(url, r)));
+  const tokens = await Promise.all(recipients.map((r) => registerAndLogin(url, r)));
   return {
     async send(index, ciphertext) {
       const res = await post(

@@ -30,15 +30,14 @@ import { mkdtempSync, readFileSync, rmSync, statSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
-import { LABEL_RELAY_AUTH, signWithLabel } from '@sigil/protocol/public';
 import { Redis } from 'ioredis';
 import pg from 'pg';
 import WebSocket from 'ws';
-import { relayAuthContent } from '../../packages/relay/src/auth/relay-auth.ts';
 import { PostgresRelayStore } from '../../packages/relay/src/storage/postgres/index.ts';
 import type { RelayStore } from '../../packages/relay/src/storage/relay-store.ts';
 import { SqliteRelayStore } from '../../packages/relay/src/storage/sqlite/index.ts';
-import { b64, crypto, deviceList, makeAccount } from '../../packages/relay/test/fixtures.ts';
+import { makeAccount } from '../../packages/relay/test/fixtures.ts';
+import { post, registerAndLogin } from '../../packages/relay/test/http-login.ts';
 
 function argNumber(flag: string, fallback: number): number {
   const index = process.argv.indexOf(flag);
@@ -116,41 +115,10 @@ async function stop(instances: readonly Instance[]): Promise<void> {
   );
 }
 
-async function post(url: string, body: unknown, token?: string): Promise<Response> {
-  return fetch(url, {
-    method: 'POST',
-    headers: {
-      'content-type': 'application/json',
-      ...(token === undefined ? {} : { authorization: `Bearer ${token}` }),
-    },
-    body: JSON.stringify(body),
-  });
-}
-
 /** Registers a one-device account at `url`; returns its id and token. */
 async function login(url: string): Promise<{ accountId: string; token: string }> {
   const account = makeAccount();
-  const device = account.devices[0];
-  if (device === undefined) throw new Error('no device');
-  const reg = await post(`${url}/v1/accounts`, {
-    accountKey: b64(account.accountKey.publicKey),
-    deviceList: b64(deviceList(account, 1n)),
-  });
-  if (reg.status !== 201) throw new Error(`register: ${reg.status} ${await reg.text()}`);
-  const challenge = (await (
-    await post(`${url}/v1/auth/challenge`, { accountId: account.accountId, deviceId: 1 })
-  ).json()) as { challengeId: string; nonce: string };
-  const content = relayAuthContent({
-    origin: ORIGIN,
-    challengeId: challenge.challengeId,
-    nonce: new Uint8Array(Buffer.from(challenge.nonce, 'base64url')),
-    accountId: account.accountId,
-    deviceId: 1,
-  });
-  const signature = b64(signWithLabel(crypto, device.signing.secretKey, LABEL_RELAY_AUTH, content));
-  const res = await post(`${url}/v1/auth/token`, { challengeId: challenge.challengeId, signature });
-  if (res.status !== 200) throw new Error(`token: ${res.status}`);
-  return { accountId: account.accountId, token: ((await res.json()) as { token: string }).token };
+  return { accountId: account.accountId, token: await registerAndLogin(url, account, ORIGIN) };
 }
 
 function openSocket(url: string, token: string): Promise<WebSocket> {

@@ -8,10 +8,9 @@ import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
-import { LABEL_RELAY_AUTH, signWithLabel } from '@sigil/protocol/public';
 import { afterAll, describe, expect, it } from 'vitest';
-import { relayAuthContent } from '../src/auth/relay-auth.ts';
-import { b64, crypto, deviceList, makeAccount, type TestAccount } from './fixtures.ts';
+import { makeAccount } from './fixtures.ts';
+import { post, registerAndLogin } from './http-login.ts';
 import { TestSocket } from './ws-client.ts';
 
 const MAIN = fileURLToPath(new URL('../src/main.ts', import.meta.url));
@@ -50,41 +49,6 @@ function startRelay(dataDir: string): Promise<Child> {
     });
     child.once('exit', (code) => reject(new Error(`relay exited with ${code}: ${err}`)));
   });
-}
-
-async function post(url: string, body: unknown, token?: string): Promise<Response> {
-  return fetch(url, {
-    method: 'POST',
-    headers: {
-      'content-type': 'application/json',
-      ...(token === undefined ? {} : { authorization: `Bearer ${token}` }),
-    },
-    body: JSON.stringify(body),
-  });
-}
-
-async function registerAndLogin(url: string, account: TestAccount): Promise<string> {
-  const device = account.devices[0];
-  if (device === undefined) throw new Error('no device');
-  const reg = await post(`${url}/v1/accounts`, {
-    accountKey: b64(account.accountKey.publicKey),
-    deviceList: b64(deviceList(account, 1n)),
-  });
-  expect(reg.status).toBe(201);
-  const challenge = (await (
-    await post(`${url}/v1/auth/challenge`, { accountId: account.accountId, deviceId: 1 })
-  ).json()) as { challengeId: string; nonce: string };
-  const content = relayAuthContent({
-    origin: url,
-    challengeId: challenge.challengeId,
-    nonce: new Uint8Array(Buffer.from(challenge.nonce, 'base64url')),
-    accountId: account.accountId,
-    deviceId: 1,
-  });
-  const signature = b64(signWithLabel(crypto, device.signing.secretKey, LABEL_RELAY_AUTH, content));
-  const res = await post(`${url}/v1/auth/token`, { challengeId: challenge.challengeId, signature });
-  expect(res.status).toBe(200);
-  return ((await res.json()) as { token: string }).token;
 }
 
 describe('crash safety', () => {

@@ -8,10 +8,9 @@
  */
 import { type ChildProcess, spawn } from 'node:child_process';
 import { fileURLToPath } from 'node:url';
-import { LABEL_RELAY_AUTH, signWithLabel } from '@sigil/protocol/public';
 import WebSocket from 'ws';
-import { relayAuthContent } from '../../src/auth/relay-auth.ts';
-import { b64, crypto, deviceList, makeAccount, type TestAccount } from '../fixtures.ts';
+import { makeAccount, type TestAccount } from '../fixtures.ts';
+import { post, registerAndLogin } from '../http-login.ts';
 
 const MAIN = fileURLToPath(new URL('../../src/main.ts', import.meta.url));
 
@@ -91,18 +90,6 @@ export function startInstance(options: InstanceOptions): Promise<Instance> {
   });
 }
 
-/** POSTs JSON; `token` as a bearer token. */
-export function post(url: string, body: unknown, token?: string): Promise<Response> {
-  return fetch(url, {
-    method: 'POST',
-    headers: {
-      'content-type': 'application/json',
-      ...(token === undefined ? {} : { authorization: `Bearer ${token}` }),
-    },
-    body: JSON.stringify(body),
-  });
-}
-
 /** A message as the test device received it. */
 export interface Received {
   /** The relay's message id. */
@@ -148,32 +135,7 @@ export class Device {
   /** Registers a new account at `url` and logs its device in. */
   static async register(url: string): Promise<Device> {
     const account = makeAccount();
-    const device = account.devices[0];
-    if (device === undefined) throw new Error('no device');
-    const reg = await post(`${url}/v1/accounts`, {
-      accountKey: b64(account.accountKey.publicKey),
-      deviceList: b64(deviceList(account, 1n)),
-    });
-    if (reg.status !== 201) throw new Error(`register: ${reg.status} ${await reg.text()}`);
-    const challenge = (await (
-      await post(`${url}/v1/auth/challenge`, { accountId: account.accountId, deviceId: 1 })
-    ).json()) as { challengeId: string; nonce: string };
-    const content = relayAuthContent({
-      origin: ORIGIN,
-      challengeId: challenge.challengeId,
-      nonce: new Uint8Array(Buffer.from(challenge.nonce, 'base64url')),
-      accountId: account.accountId,
-      deviceId: 1,
-    });
-    const signature = b64(
-      signWithLabel(crypto, device.signing.secretKey, LABEL_RELAY_AUTH, content),
-    );
-    const res = await post(`${url}/v1/auth/token`, {
-      challengeId: challenge.challengeId,
-      signature,
-    });
-    if (res.status !== 200) throw new Error(`token: ${res.status} ${await res.text()}`);
-    return new Device(account, ((await res.json()) as { token: string }).token);
+    return new Device(account, await registerAndLogin(url, account, ORIGIN));
   }
 
   /** Opens the socket at `url` (closing a previous one of this object first). */
