@@ -22,6 +22,8 @@
  * ```
  * @module
  */
+
+import { DEVICE_TABLES } from '../device-tables.ts';
 import type {
   AccountRecord,
   ChallengeRecord,
@@ -43,18 +45,6 @@ import type {
 import { bytea, fromBytea, PgDatabase, type PgOptions, type Queryable } from './database.ts';
 import { PgKeys } from './keys.ts';
 import { PgMailbox } from './mailbox.ts';
-
-/** Tables with rows per device, wiped when a device leaves its account (devices last). */
-const DEVICE_TABLES = [
-  'signed_prekeys',
-  'last_resort_prekeys',
-  'one_time_prekeys',
-  'kem_prekeys',
-  'challenges',
-  'tokens',
-  'messages',
-  'devices',
-] as const;
 
 type Row = Record<string, unknown>;
 

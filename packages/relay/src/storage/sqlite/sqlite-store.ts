@@ -13,6 +13,7 @@
 import { mkdirSync } from 'node:fs';
 import { dirname } from 'node:path';
 import { SigilError } from '@sigil/errors';
+import { DEVICE_TABLES } from '../device-tables.ts';
 import type {
   AccountRecord,
   BundleParts,
@@ -33,18 +34,6 @@ import type {
   TokenRecord,
 } from '../relay-store.ts';
 import { RelayDatabase, type SqlRow } from './database.ts';
-
-/** Tables with one or more rows per device, wiped when a device leaves its account. */
-const DEVICE_TABLES = [
-  'signed_prekeys',
-  'last_resort_prekeys',
-  'one_time_prekeys',
-  'kem_prekeys',
-  'challenges',
-  'tokens',
-  'messages',
-  'devices',
-] as const;
 
 const bytes = (value: unknown): Uint8Array => value as Uint8Array;
 const int = (value: unknown): number => Number(value);
