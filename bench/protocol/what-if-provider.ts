@@ -28,6 +28,7 @@ import {
 import { nodeProvider } from '@sigil/crypto/node';
 import { nodeAead } from '../../packages/crypto/src/node/aead.ts';
 import { nodeArgon2 } from '../../packages/crypto/src/node/argon2.ts';
+import { nodeCtr } from '../../packages/crypto/src/node/ctr.ts';
 import { nodeCurves } from '../../packages/crypto/src/node/curves.ts';
 import { nodeHash } from '../../packages/crypto/src/node/hash.ts';
 import { nodeMlKem } from '../../packages/crypto/src/node/mlkem.ts';
@@ -110,6 +111,8 @@ const ALGORITHMS: readonly Algorithm[] = [
   'aes-128-gcm',
   'aes-256-gcm',
   'chacha20-poly1305',
+  'aes-128-ctr',
+  'aes-256-ctr',
   'x25519',
   'ed25519',
   'ml-kem-768',
@@ -129,6 +132,7 @@ export function whatIfNodeProvider(whatIf: WhatIf): CryptoProvider {
     algorithms: new Set(ALGORITHMS.filter((algorithm) => nodeProvider.supports(algorithm))),
     ...nodeHash,
     ...keyObjectAead(),
+    ...nodeCtr,
     ...(imports ? cheapThrows(nodeCurves) : nodeCurves),
     ...(imports ? cheapThrows(nodeMlKem) : nodeMlKem),
     ...nodeArgon2,

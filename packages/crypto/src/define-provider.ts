@@ -14,6 +14,7 @@ import type {
   Algorithm,
   Argon2idParams,
   CryptoProvider,
+  CtrAlgorithm,
   HashAlgorithm,
   MlKemSizes,
   MlKemVariant,
@@ -27,6 +28,7 @@ const AEAD_KEY_LENGTH: Record<AeadAlgorithm, number> = {
   'aes-256-gcm': 32,
   'chacha20-poly1305': 32,
 };
+const CTR_KEY_LENGTH: Record<CtrAlgorithm, number> = { 'aes-128-ctr': 16, 'aes-256-ctr': 32 };
 const MLKEM_SIZES: Record<MlKemVariant, MlKemSizes> = {
   'ml-kem-768': {
     encapsulationKey: 1184,
@@ -85,6 +87,17 @@ function aeadKeyLength(algorithm: AeadAlgorithm): number {
     throw new SigilError(
       'UNSUPPORTED_ALGORITHM',
       `unsupported AEAD algorithm: ${String(algorithm)}`,
+    );
+  }
+  return length;
+}
+
+function ctrKeyLength(algorithm: CtrAlgorithm): number {
+  const length = CTR_KEY_LENGTH[algorithm];
+  if (length === undefined) {
+    throw new SigilError(
+      'UNSUPPORTED_ALGORITHM',
+      `unsupported CTR algorithm: ${String(algorithm)}`,
     );
   }
   return length;
@@ -251,6 +264,22 @@ export function defineProvider(raw: RawBackend): CryptoProvider {
           throw new SigilError('AEAD_AUTHENTICATION_FAILED', 'AEAD authentication failed');
         }
         return plaintext;
+      },
+    },
+
+    ctr: {
+      keyLength: ctrKeyLength,
+      counterBlockLength: 16,
+      keystreamXor(
+        algorithm: CtrAlgorithm,
+        key: Uint8Array,
+        initialCounterBlock: Uint8Array,
+        data: Uint8Array,
+      ): Uint8Array {
+        requireLength(key, ctrKeyLength(algorithm), 'key');
+        requireLength(initialCounterBlock, 16, 'initialCounterBlock', 'INVALID_NONCE_LENGTH');
+        requireBytes(data, 'data');
+        return raw.aesCtr(algorithm, key, initialCounterBlock, data);
       },
     },
 

@@ -25,6 +25,8 @@ export type {
   Argon2idParams,
   BackendName,
   CryptoProvider,
+  CtrAlgorithm,
+  CtrFamily,
   Ed25519Family,
   HashAlgorithm,
   HashFamily,

@@ -31,6 +31,12 @@ export type HashAlgorithm = 'sha256' | 'sha512';
 /** AEAD ciphers: AES-GCM (NIST SP 800-38D) with 96-bit nonces, ChaCha20-Poly1305 (RFC 8439). */
 export type AeadAlgorithm = 'aes-128-gcm' | 'aes-256-gcm' | 'chacha20-poly1305';
 
+/**
+ * Unauthenticated AES in counter mode (NIST SP 800-38A §6.5), only for constructions that add
+ * their own MAC (SFrame's AES-CTR + HMAC, RFC 9605 §4.5.1).
+ */
+export type CtrAlgorithm = 'aes-128-ctr' | 'aes-256-ctr';
+
 /** ML-KEM parameter sets (FIPS 203). */
 export type MlKemVariant = 'ml-kem-768' | 'ml-kem-1024';
 
@@ -38,6 +44,7 @@ export type MlKemVariant = 'ml-kem-768' | 'ml-kem-1024';
 export type Algorithm =
   | HashAlgorithm
   | AeadAlgorithm
+  | CtrAlgorithm
   | MlKemVariant
   | 'hmac-sha256'
   | 'hmac-sha512'
@@ -127,6 +134,35 @@ export interface AeadFamily {
     nonce: Uint8Array,
     sealed: Uint8Array,
     aad: Uint8Array,
+  ): Uint8Array;
+}
+
+/**
+ * AES-CTR (NIST SP 800-38A §6.5): a keystream XORed onto the data, with NO integrity. Most users
+ * won't need this: use {@link AeadFamily}. It exists for constructions that MAC the ciphertext
+ * themselves (SFrame's AES-CTR + HMAC AEAD, RFC 9605 §4.5.1).
+ */
+export interface CtrFamily {
+  /** Key size in bytes: 16 for aes-128-ctr, 32 for aes-256-ctr. */
+  keyLength(algorithm: CtrAlgorithm): number;
+  /** Counter block size in bytes: the AES block, 16. */
+  readonly counterBlockLength: 16;
+  /**
+   * Encrypts or decrypts (the same operation): `data` XOR the keystream AES(key, T1) ||
+   * AES(key, T2) || ..., where T1 = `initialCounterBlock` and each next block is the previous
+   * one plus one as a 128-bit big-endian integer (the standard incrementing function of
+   * SP 800-38A Appendix B.1 with m = 128, wrapping modulo 2^128). Returns a fresh array of
+   * `data.length` bytes. Never reuse a (key, counter block) pair: the XOR of two ciphertexts
+   * would be the XOR of their plaintexts.
+   * @throws SigilError `INVALID_KEY_LENGTH` if `key` does not fit the algorithm.
+   * @throws SigilError `INVALID_NONCE_LENGTH` if `initialCounterBlock` is not 16 bytes.
+   * @throws SigilError `UNSUPPORTED_ALGORITHM` for an unknown algorithm.
+   */
+  keystreamXor(
+    algorithm: CtrAlgorithm,
+    key: Uint8Array,
+    initialCounterBlock: Uint8Array,
+    data: Uint8Array,
   ): Uint8Array;
 }
 
@@ -277,6 +313,8 @@ export interface CryptoProvider {
   readonly hmac: HmacFamily;
   readonly hkdf: HkdfFamily;
   readonly aead: AeadFamily;
+  /** Unauthenticated AES-CTR; most users won't need it (see {@link CtrFamily}). */
+  readonly ctr: CtrFamily;
   readonly x25519: X25519Family;
   readonly ed25519: Ed25519Family;
   readonly mlkem: MlKemFamily;

@@ -12,6 +12,7 @@ import type {
   Algorithm,
   Argon2idParams,
   BackendName,
+  CtrAlgorithm,
   HashAlgorithm,
   MlKemVariant,
 } from './provider.ts';
@@ -48,6 +49,14 @@ export interface RawBackend {
     sealed: Uint8Array,
     aad: Uint8Array,
   ): Uint8Array | undefined;
+
+  /** AES-CTR keystream XOR from a 16-byte initial counter block, full 128-bit increment. */
+  aesCtr(
+    algorithm: CtrAlgorithm,
+    key: Uint8Array,
+    initialCounterBlock: Uint8Array,
+    data: Uint8Array,
+  ): Uint8Array;
 
   x25519PublicKey(secretKey: Uint8Array): Uint8Array;
   /** The raw X25519 function; the all-zero check is done by the caller. */

@@ -11,6 +11,7 @@ import { defineProvider } from '../define-provider.ts';
 import type { CryptoProvider } from '../provider.ts';
 import { nodeAead } from './aead.ts';
 import { nodeArgon2 } from './argon2.ts';
+import { nodeCtr } from './ctr.ts';
 import { nodeCurves } from './curves.ts';
 import { nodeHash } from './hash.ts';
 import { nodeMlKem } from './mlkem.ts';
@@ -28,6 +29,8 @@ export const nodeProvider: CryptoProvider = defineProvider({
     'aes-128-gcm',
     'aes-256-gcm',
     'chacha20-poly1305',
+    'aes-128-ctr',
+    'aes-256-ctr',
     'x25519',
     'ed25519',
     'ml-kem-768',
@@ -36,6 +39,7 @@ export const nodeProvider: CryptoProvider = defineProvider({
   ]),
   ...nodeHash,
   ...nodeAead,
+  ...nodeCtr,
   ...nodeCurves,
   ...nodeMlKem,
   ...nodeArgon2,

@@ -9,6 +9,7 @@ import { defineProvider } from '../define-provider.ts';
 import type { CryptoProvider } from '../provider.ts';
 import { portableAead } from './aead.ts';
 import { portableArgon2 } from './argon2.ts';
+import { portableCtr } from './ctr.ts';
 import { portableCurves } from './curves.ts';
 import { portableHash } from './hash.ts';
 import { portableMlKem } from './mlkem.ts';
@@ -26,6 +27,8 @@ export const portableProvider: CryptoProvider = defineProvider({
     'aes-128-gcm',
     'aes-256-gcm',
     'chacha20-poly1305',
+    'aes-128-ctr',
+    'aes-256-ctr',
     'x25519',
     'ed25519',
     'ml-kem-768',
@@ -35,6 +38,7 @@ export const portableProvider: CryptoProvider = defineProvider({
   ]),
   ...portableHash,
   ...portableAead,
+  ...portableCtr,
   ...portableCurves,
   ...portableMlKem,
   ...portableArgon2,
