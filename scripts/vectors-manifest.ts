@@ -234,6 +234,23 @@ const extra: Record<string, Omit<ManifestEntry, 'file' | 'sha256' | 'size'>> = {
     what: 'Provenance of the RFC 9420 interop vectors',
     tests: '-',
   },
+  'sframe/test-vectors.json': {
+    repo: 'sframe-wg/sframe',
+    path: 'test-vectors/test-vectors.json (RFC 9605 Appendix C set, plus post-RFC aes_256_ctr_hmac cases)',
+    snapshot: '3d07d8ffb23795cd7acc188bd8910dce0c5aa253',
+    license: 'IETF Contributions under BCP 78/79 and the IETF Trust Legal Provisions',
+    what: 'RFC 9605 s4.3 header encoding (64-bit KID/CTR), s4.5.1 AES-CTR + HMAC AEAD, s4.4 key/salt derivation, nonce, AAD and frame encryption for suites 1-5',
+    tests:
+      '289 header, 3 aes_ctr_hmac, 5 sframe cases (3 aes_256_ctr_hmac for non-RFC suites 6-8, not run)',
+  },
+  'sframe/SOURCE.md': {
+    repo: 'sframe-wg/sframe',
+    path: 'SOURCE.md of the shared collection',
+    snapshot: '-',
+    license: 'see the file',
+    what: 'Provenance of the RFC 9605 SFrame vectors, and the caution on 64-bit JSON numbers',
+    tests: '-',
+  },
 };
 
 const entries: ManifestEntry[] = [];

@@ -89,6 +89,18 @@ export const ERROR_CODES = {
   DEVICE_SET_MISMATCH: 'Validation',
   USERNAME_TAKEN: 'Validation',
   UNAVAILABLE: 'Storage',
+  /** Groups: no group with this id on the relay. */
+  GROUP_NOT_FOUND: 'Validation',
+  /** Groups: a group with this id already exists. */
+  GROUP_EXISTS: 'Validation',
+  /** Groups: the message or commit is not for the group's current epoch (details.currentEpoch). */
+  GROUP_EPOCH_MISMATCH: 'Validation',
+  /** Groups: the calling device (or, where it suffices, its account) is not a group member. */
+  NOT_GROUP_MEMBER: 'Validation',
+  /** MLS KeyPackage upload: not a valid KeyPackage of the uploading device. */
+  KEY_PACKAGE_INVALID: 'Validation',
+  /** MLS KeyPackage upload: the device would store more one-time KeyPackages than allowed. */
+  KEY_PACKAGE_LIMIT: 'Validation',
 
   // MLS (packages/mls, RFC 9420): message framing and the secret tree. Each code is one rule;
   // the section is cited where the rule is enforced. Bad AEAD tags, signatures and padding use
@@ -194,6 +206,45 @@ export const ERROR_CODES = {
   /** §12.4: confirming or discarding a commit when none is pending. */
   MLS_NO_PENDING_COMMIT: 'Usage',
 
+  // SFrame (packages/mls/src/sframe, RFC 9605): media frame encryption. Bad tags use
+  // AEAD_AUTHENTICATION_FAILED; unknown cipher suites UNSUPPORTED_ALGORITHM.
+  /** §4.3: an SFrame header that does not parse (truncated, non-minimal KID or CTR encoding). */
+  SFRAME_HEADER_INVALID: 'Codec',
+  /** §4.4.1/§4.4.4: no key for the header's KID (or none usable in this direction). */
+  SFRAME_UNKNOWN_KEY_ID: 'Validation',
+  /** §7.4/§9.3: a frame whose (KID, CTR) was already accepted within the replay window. */
+  SFRAME_REPLAY: 'Validation',
+  /** §9.3: a frame whose CTR is older than the replay window (it can no longer be checked). */
+  SFRAME_COUNTER_TOO_OLD: 'Validation',
+  /** §7.4/§9.1: the send key's counter is used up (CTR would exceed 2^64 - 1). */
+  SFRAME_COUNTER_EXHAUSTED: 'Usage',
+  /** §4.4.1/§9.1: a key is already installed under this KID (reinstalling could reuse nonces). */
+  SFRAME_KEY_ID_IN_USE: 'Usage',
+  /** §11.2: the group was ended by a committed ReInit: nothing more may be sent or committed. */
+  MLS_GROUP_REINITIALIZED: 'Usage',
+  /** §12.2: a Commit with a ReInit proposal and any other proposal. */
+  MLS_REINIT_NOT_ALONE: 'Validation',
+  /** §12.1.5: a ReInit to a lower protocol version or an unsupported cipher suite. */
+  MLS_INVALID_REINIT: 'Validation',
+  /** §11.2: a reinitialized group that does not match the ReInit, or a wrong reinit PSK. */
+  MLS_REINIT_MISMATCH: 'Validation',
+  /** §12.2: an external Commit without exactly one ExternalInit proposal. */
+  MLS_EXTERNAL_INIT_COUNT: 'Validation',
+  /** §12.1.6: an ExternalInit proposal outside an external Commit. */
+  MLS_UNEXPECTED_EXTERNAL_INIT: 'Validation',
+  /** §12.2: an external Commit with a proposal other than ExternalInit, Remove, PreSharedKey. */
+  MLS_EXTERNAL_COMMIT_PROPOSAL: 'Validation',
+  /** §12.4.3.2: an external Commit that names proposals by reference. */
+  MLS_EXTERNAL_COMMIT_REFERENCE: 'Validation',
+  /** §12.4.3.2: an external Commit removing more than one leaf, or a leaf of another identity. */
+  MLS_EXTERNAL_COMMIT_REMOVE: 'Validation',
+  /** §12.4.3.2: a GroupInfo without the external_pub extension (external joins disabled). */
+  MLS_MISSING_EXTERNAL_PUB: 'Validation',
+  /** §12.4.3.2: sending in a group joined by an external Commit not yet confirmed. */
+  MLS_EXTERNAL_JOIN_PENDING: 'Usage',
+  /** §12.1.8.1: an external sender's proposal of a type external senders may not send. */
+  MLS_EXTERNAL_PROPOSAL_NOT_ALLOWED: 'Validation',
+
   // Client (packages/client): outcomes an application or the CLI acts on.
   /** A contact's account key changed; sending is blocked until the user accepts the change. */
   IDENTITY_CHANGED: 'Validation',
@@ -215,6 +266,8 @@ export const ERROR_CODES = {
   PASSPHRASE_REQUIRED: 'Usage',
   /** The storage key file can be read by other users (it must be mode 0600). */
   STORAGE_KEY_INSECURE: 'Validation',
+  /** A device to add to a group has no usable KeyPackage on the relay (details.deviceIds). */
+  KEY_PACKAGE_NOT_FOUND: 'Validation',
 } as const satisfies Record<string, ErrorCategory>;
 
 /** A stable error code string. */
