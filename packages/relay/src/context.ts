@@ -18,6 +18,8 @@ import type { RelayStore } from './storage/relay-store.ts';
 export interface RelayLimiters {
   /** Per (requesting device, target account). */
   readonly prekeyFetch: Limiter;
+  /** MLS KeyPackage claims per (requesting device, target account), at the prekey fetch limit. */
+  readonly keyPackageClaim: Limiter;
   /** Per sending device. */
   readonly send: Limiter;
   /** Per client address. */

@@ -7,6 +7,8 @@ export interface PushedMessage {
   sender: { accountId: string; deviceId: number };
   ciphertext: string;
   receivedAt: number;
+  /** Set for group traffic (base64url group id). */
+  groupId?: string;
 }
 
 /** A connected device. */

@@ -6,6 +6,7 @@
  * @module
  */
 import { SigilError } from '@sigil/errors';
+import { fromBase64url } from '../base64url.ts';
 
 /** Largest device id (2^31 - 1, spec/one-to-one.md §2). */
 export const MAX_DEVICE_ID = 0x7fff_ffff;
@@ -51,7 +52,48 @@ export const MAX_KEY_BYTES = {
   oneTimePreKey: 128,
   kemPreKey: 2048,
   deviceList: 64 * 1024,
+  /** An MLSMessage KeyPackage: keys, a basic credential, capabilities, extensions. */
+  keyPackage: 16 * 1024,
 } as const;
+
+/** Shortest and longest group id in bytes (the contract: 16..64; Sigil's clients use 32). */
+export const GROUP_ID_BYTES = { min: 16, max: 64 } as const;
+
+/** A group id: base64url of 16..64 bytes (checked exactly by {@link parseGroupId}). */
+export const groupIdSchema = { type: 'string', pattern: '^[A-Za-z0-9_-]{22,86}$' } as const;
+
+/** An MLS epoch: a uint64 as a decimal string (range-checked by {@link parseEpoch}). */
+export const epochSchema = { type: 'string', pattern: '^(0|[1-9][0-9]{0,19})$' } as const;
+
+/** An MLSMessage in a body: base64url, size checked in the handler (413, not 400). */
+export const mlsMessageSchema = {
+  type: 'string',
+  pattern: '^[A-Za-z0-9_-]*$',
+  minLength: 6,
+} as const;
+
+/**
+ * A group id from a path or body.
+ * @throws SigilError `REQUEST_INVALID` unless it is canonical base64url of 16..64 bytes.
+ */
+export function parseGroupId(text: string, field = 'groupId'): Uint8Array {
+  const bytes = fromBase64url(text, field);
+  if (bytes.length < GROUP_ID_BYTES.min || bytes.length > GROUP_ID_BYTES.max) {
+    throw new SigilError('REQUEST_INVALID', `${field} must be 16 to 64 bytes`);
+  }
+  return bytes;
+}
+
+/**
+ * An epoch from a body.
+ * @throws SigilError `REQUEST_INVALID` if it is above 2^64 - 1.
+ */
+export function parseEpoch(text: string, field = 'epoch'): bigint {
+  const value = BigInt(text);
+  if (value > 0xffff_ffff_ffff_ffffn)
+    throw new SigilError('REQUEST_INVALID', `${field} out of range`);
+  return value;
+}
 
 /**
  * A device id from a path parameter.

@@ -161,6 +161,8 @@ export interface StoredMessage {
   readonly senderDeviceId: number;
   readonly ciphertext: Uint8Array;
   readonly receivedAt: number;
+  /** Set for group traffic: the group whose MLSMessage `ciphertext` is (absent: a 1:1 send). */
+  readonly groupId?: Uint8Array;
 }
 
 /** Rows removed by {@link RelayStore.purgeExpired}. */
@@ -169,6 +171,141 @@ export interface PurgeResult {
   readonly challenges: number;
   readonly tokens: number;
 }
+
+/** One KeyPackage as stored: its KeyPackageRef and its encoded MLSMessage, as uploaded. */
+export interface StoredKeyPackage {
+  readonly ref: Uint8Array;
+  readonly bytes: Uint8Array;
+}
+
+/** A KeyPackage upload of one device. */
+export interface KeyPackageUpload {
+  /** One-time KeyPackages; one whose ref is already stored is kept once. */
+  readonly keyPackages: readonly StoredKeyPackage[];
+  /** Replaces the device's last-resort KeyPackage. */
+  readonly lastResort?: StoredKeyPackage | undefined;
+}
+
+/** How many KeyPackages a device has on the relay. */
+export interface KeyPackageCount {
+  /** One-time KeyPackages left. */
+  readonly count: number;
+  readonly hasLastResort: boolean;
+}
+
+/** The outcome of {@link RelayStore.putKeyPackages}. */
+export type PutKeyPackagesResult =
+  | ({ readonly status: 'stored' } & KeyPackageCount)
+  | { readonly status: 'not-found' }
+  /** Storing the one-time KeyPackages would exceed `maxStored`: nothing was stored. */
+  | { readonly status: 'too-many' };
+
+/** One claimed KeyPackage. */
+export interface ClaimedKeyPackage {
+  readonly deviceId: number;
+  /** The encoded MLSMessage. */
+  readonly bytes: Uint8Array;
+  /** Whether it is the device's last-resort KeyPackage (handed out again, not deleted). */
+  readonly lastResort: boolean;
+}
+
+/** The outcome of {@link RelayStore.claimKeyPackages}. */
+export interface ClaimKeyPackagesResult {
+  readonly keyPackages: readonly ClaimedKeyPackage[];
+  /** Devices of the account with neither a one-time nor a last-resort KeyPackage. */
+  readonly missingDeviceIds: readonly number[];
+}
+
+/** A device in a group: one MLS leaf. */
+export interface GroupMember {
+  readonly accountId: string;
+  readonly deviceId: number;
+}
+
+/** A group as the relay knows it (the delivery service's view: no secret). */
+export interface GroupRecord {
+  readonly groupId: Uint8Array;
+  readonly epoch: bigint;
+  /** Member devices, ordered by account id then device id. */
+  readonly members: readonly GroupMember[];
+  /** The encoded MLSMessage GroupInfo of the current epoch, if the last commit carried one. */
+  readonly groupInfo: Uint8Array | undefined;
+}
+
+/** The outcome of {@link RelayStore.createGroup}. */
+export type CreateGroupResult = 'created' | 'exists' | 'device-not-found';
+
+/** A commit to apply to a group (contract step 5, and the external join). */
+export interface GroupCommit {
+  readonly groupId: Uint8Array;
+  readonly sender: GroupMember;
+  /**
+   * `member`: the sender must be a member device. `external`: an external commit; the sender's
+   * account must have a member device, and the sender becomes a member.
+   */
+  readonly kind: 'member' | 'external';
+  /** The epoch the commit was made in: it must be the group's current epoch. */
+  readonly epoch: bigint;
+  /** The encoded commit, enqueued to every member before the change except the sender. */
+  readonly commit: Uint8Array;
+  /** The encoded Welcome, enqueued to every device of `add`. */
+  readonly welcome?: Uint8Array | undefined;
+  /** The GroupInfo of the new epoch (absent: the group has no current GroupInfo). */
+  readonly groupInfo?: Uint8Array | undefined;
+  readonly add: readonly GroupMember[];
+  readonly remove: readonly GroupMember[];
+  readonly receivedAt: number;
+}
+
+/** Why a group operation was refused (nothing changed). */
+export type GroupRefusal =
+  | { readonly status: 'not-found' }
+  | { readonly status: 'not-member' }
+  | { readonly status: 'epoch-mismatch'; readonly currentEpoch: bigint };
+
+/** The outcome of {@link RelayStore.commitGroup}. */
+export type GroupCommitResult =
+  | {
+      readonly status: 'committed';
+      readonly epoch: bigint;
+      /** The devices a message was stored for (to wake). */
+      readonly delivered: readonly GroupMember[];
+    }
+  | GroupRefusal
+  /** Devices of `add` that do not exist on the relay. */
+  | { readonly status: 'device-not-found'; readonly missing: readonly GroupMember[] };
+
+/** A group message (application or proposal) to fan out. */
+export interface GroupSend {
+  readonly groupId: Uint8Array;
+  readonly sender: GroupMember;
+  /** The message's epoch: it must be the group's current epoch. */
+  readonly epoch: bigint;
+  readonly message: Uint8Array;
+  readonly receivedAt: number;
+}
+
+/** The outcome of {@link RelayStore.sendGroupMessage}. */
+export type GroupSendResult =
+  | {
+      readonly status: 'stored';
+      readonly ids: readonly bigint[];
+      readonly delivered: readonly GroupMember[];
+    }
+  | GroupRefusal;
+
+/** A device leaving a group, with its optional self-Remove proposal. */
+export interface GroupLeave {
+  readonly groupId: Uint8Array;
+  readonly sender: GroupMember;
+  readonly proposal?: { readonly epoch: bigint; readonly message: Uint8Array } | undefined;
+  readonly receivedAt: number;
+}
+
+/** The outcome of {@link RelayStore.leaveGroup}. */
+export type GroupLeaveResult =
+  | { readonly status: 'left'; readonly delivered: readonly GroupMember[] }
+  | GroupRefusal;
 
 /** Every row the relay keeps. */
 export interface RelayStore {
@@ -179,7 +316,8 @@ export interface RelayStore {
   getDevice(accountId: string, deviceId: number): Promise<DeviceRecord | undefined>;
   /**
    * Replaces the device list if the stored version is still `expectedVersion`. Devices that left
-   * the list, or whose certificate changed, lose their keys, mailbox and tokens.
+   * the list, or whose certificate changed, lose their keys, KeyPackages, group memberships,
+   * mailbox and tokens.
    */
   replaceDeviceList(
     accountId: string,
@@ -210,6 +348,44 @@ export interface RelayStore {
    * removing each one-time key it hands out, atomically.
    */
   takeBundles(accountId: string, deviceId?: number): Promise<TakeBundlesResult | undefined>;
+
+  /**
+   * Stores a device's KeyPackages (one transaction): the one-time ones are added (an upload that
+   * would leave more than `maxStored` stores nothing: `too-many`), a last-resort one replaces
+   * the old. `not-found` if the device is not on its account.
+   */
+  putKeyPackages(
+    accountId: string,
+    deviceId: number,
+    upload: KeyPackageUpload,
+    maxStored: number,
+  ): Promise<PutKeyPackagesResult>;
+  countKeyPackages(accountId: string, deviceId: number): Promise<KeyPackageCount | undefined>;
+  /**
+   * One KeyPackage for every device of the account, atomically: the oldest one-time KeyPackage
+   * (deleted as it is handed out, so each is handed out at most once under any concurrency),
+   * else the last-resort one (kept). `undefined` for an unknown account.
+   */
+  claimKeyPackages(accountId: string): Promise<ClaimKeyPackagesResult | undefined>;
+
+  /** Creates a group at epoch 0 whose only member is `creator`. */
+  createGroup(
+    groupId: Uint8Array,
+    creator: GroupMember,
+    createdAt: number,
+  ): Promise<CreateGroupResult>;
+  getGroup(groupId: Uint8Array): Promise<GroupRecord | undefined>;
+  /**
+   * Applies a commit in one transaction: if the group's epoch is still `commit.epoch`, the epoch
+   * goes up by one, the commit is stored for every member device (before the change) except the
+   * sender, the Welcome for every added device, members become members - remove + add, and the
+   * GroupInfo is replaced. Otherwise nothing changes (the first commit of an epoch wins).
+   */
+  commitGroup(commit: GroupCommit): Promise<GroupCommitResult>;
+  /** Stores a message for every member device except the sender, if its epoch is current. */
+  sendGroupMessage(send: GroupSend): Promise<GroupSendResult>;
+  /** Fans out the optional proposal (as sendGroupMessage), then removes the sender's device. */
+  leaveGroup(leave: GroupLeave): Promise<GroupLeaveResult>;
 
   /** Stores a send for every device of the recipient's list, if it covers exactly that list. */
   enqueue(send: NewSend): Promise<EnqueueResult>;

@@ -67,6 +67,35 @@ describe.skipIf(!available)('PostgreSQL', () => {
       expect(versions.rows.map((r) => r.version)).toEqual(PG_MIGRATIONS.map((m) => m.version));
     });
 
+    it('upgrades a schema of version 1: old mail kept, groups and KeyPackages available', async () => {
+      const schema = fresh();
+      await withAdmin(async (client) => {
+        await client.query(`CREATE SCHEMA "${schema}"`);
+        await client.query(`SET search_path = "${schema}"`);
+        await client.query(
+          'CREATE TABLE schema_migrations (version integer PRIMARY KEY, applied_at bigint NOT NULL)',
+        );
+        await client.query(PG_MIGRATIONS[0]?.sql ?? '');
+        await client.query('INSERT INTO schema_migrations VALUES (1, 0)');
+        await client.query("INSERT INTO accounts VALUES ('acct', '\\x01', '\\x02', 1, NULL, 0)");
+        await client.query("INSERT INTO devices VALUES ('acct', 1, '\\x03', '\\x04', NULL)");
+        await client.query(
+          "INSERT INTO messages (account_id, device_id, sender_account_id, sender_device_id, ciphertext, received_at) VALUES ('acct', 1, 's', 1, '\\x05', 0)",
+        );
+      });
+      const store = await PostgresRelayStore.open({ url: POSTGRES_URL, schema });
+      stores.push(store);
+      const [message, ...rest] = await store.fetchMessages('acct', 1, 0n, 10);
+      expect(rest).toEqual([]);
+      expect(message?.ciphertext).toEqual(new Uint8Array([5]));
+      expect(message && 'groupId' in message).toBe(false);
+      const groupId = new Uint8Array(32).fill(7);
+      expect(await store.createGroup(groupId, { accountId: 'acct', deviceId: 1 }, 0)).toBe(
+        'created',
+      );
+      expect(await store.countKeyPackages('acct', 1)).toEqual({ count: 0, hasLastResort: false });
+    });
+
     it('refuses a schema name that is not an identifier with INVALID_ARGUMENT', async () => {
       await expect(
         PostgresRelayStore.open({ url: POSTGRES_URL, schema: 'x"; DROP TABLE y; --' }),

@@ -13,6 +13,7 @@ import type {
   RelayStore,
   StoredKey,
 } from '../../src/storage/relay-store.ts';
+import { describeGroupStore } from './group-store-suite.ts';
 
 /** One fresh database of an engine. */
 export interface TestDatabase {
@@ -644,6 +645,8 @@ export function describeRelayStore(engine: StoreEngine): void {
         });
       });
     });
+
+    describeGroupStore({ store: () => store, another, newAccount, device });
 
     describe('engine', () => {
       it('ping resolves; a closed store fails with STORAGE_FAILURE, not a raw error', async () => {

@@ -12,8 +12,9 @@
  * - `POST /v1/messages/ack` (token) `{ ids }` -> `{ acked }`: deletes acknowledged messages of
  *   the token's own mailbox (ids of other mailboxes are ignored, never deleted).
  *
- * A message is `{ id, sender: { accountId, deviceId }, ciphertext, receivedAt }` with `id` the
- * server sequence number as a decimal string.
+ * A message is `{ id, sender: { accountId, deviceId }, ciphertext, receivedAt, groupId? }` with
+ * `id` the server sequence number as a decimal string; `groupId` marks group traffic
+ * (routes/groups), whose ciphertext is an MLSMessage of that group.
  *
  * @module
  */
@@ -35,13 +36,17 @@ interface SendBody {
   messages: { deviceId: number; ciphertext: string }[];
 }
 
-/** The JSON form of a stored message (also pushed over the WebSocket). */
+/**
+ * The JSON form of a stored message (also pushed over the WebSocket). `groupId` (base64url) is
+ * present exactly for group traffic: `ciphertext` is then an MLSMessage of that group.
+ */
 export function messageJson(message: StoredMessage) {
   return {
     id: message.id.toString(),
     sender: { accountId: message.senderAccountId, deviceId: message.senderDeviceId },
     ciphertext: toBase64url(message.ciphertext),
     receivedAt: message.receivedAt,
+    ...(message.groupId === undefined ? {} : { groupId: toBase64url(message.groupId) }),
   };
 }
 

@@ -102,7 +102,7 @@ export class PgMailbox {
     const rows = await this.#db.query(
       {
         name: 'sigil_fetch_messages',
-        text: 'SELECT id, sender_account_id, sender_device_id, ciphertext, received_at FROM messages WHERE account_id = $1 AND device_id = $2 AND id > $3 ORDER BY id LIMIT $4',
+        text: 'SELECT id, sender_account_id, sender_device_id, ciphertext, received_at, group_id FROM messages WHERE account_id = $1 AND device_id = $2 AND id > $3 ORDER BY id LIMIT $4',
       },
       [accountId, deviceId, afterId.toString(), limit],
     );
@@ -112,6 +112,7 @@ export class PgMailbox {
       senderDeviceId: Number(row.sender_device_id),
       ciphertext: fromBytea(row.ciphertext),
       receivedAt: Number(row.received_at),
+      ...(row.group_id === null ? {} : { groupId: fromBytea(row.group_id) }),
     }));
   }
 

@@ -11,6 +11,10 @@
  * reused (sequences never go back), and the store allocates it while it holds the recipient's
  * device rows locked, so within one mailbox ids increase in commit order (postgres/mailbox.ts).
  *
+ * Migration 2 adds the MLS delivery service (same tables as SQLite's migration 2): KeyPackages
+ * (`key_packages.id` orders hand-out, oldest first), groups with their epoch and GroupInfo,
+ * group members, and `messages.group_id` for group traffic.
+ *
  * When the mailbox table outgrows one machine's working set, partition it by recipient
  * (`PARTITION BY HASH (account_id)`): every query of the relay names the recipient's account.
  * docs/deploy.md has the numbers.
@@ -107,6 +111,41 @@ export const PG_MIGRATIONS: readonly PgMigration[] = [
       ALTER TABLE messages ALTER COLUMN ciphertext SET STORAGE EXTERNAL;
       CREATE INDEX messages_by_mailbox ON messages (account_id, device_id, id);
       CREATE INDEX messages_by_age ON messages (received_at);
+    `,
+  },
+  {
+    version: 2,
+    description: 'MLS delivery service: KeyPackages, groups, group mailbox envelopes',
+    sql: `
+      ALTER TABLE messages ADD COLUMN group_id bytea;
+      CREATE TABLE key_packages (
+        id bigint GENERATED ALWAYS AS IDENTITY PRIMARY KEY,
+        account_id text NOT NULL,
+        device_id integer NOT NULL,
+        ref bytea NOT NULL,
+        bytes bytea NOT NULL,
+        UNIQUE (account_id, device_id, ref)
+      );
+      CREATE TABLE last_resort_key_packages (
+        account_id text NOT NULL,
+        device_id integer NOT NULL,
+        ref bytea NOT NULL,
+        bytes bytea NOT NULL,
+        PRIMARY KEY (account_id, device_id)
+      );
+      CREATE TABLE groups (
+        group_id bytea PRIMARY KEY,
+        epoch numeric(20, 0) NOT NULL,
+        group_info bytea,
+        created_at bigint NOT NULL
+      );
+      CREATE TABLE group_members (
+        group_id bytea NOT NULL,
+        account_id text NOT NULL,
+        device_id integer NOT NULL,
+        PRIMARY KEY (group_id, account_id, device_id)
+      );
+      CREATE INDEX group_members_by_device ON group_members (account_id, device_id);
     `,
   },
 ];

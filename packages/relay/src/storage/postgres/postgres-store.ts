@@ -27,14 +27,27 @@ import { DEVICE_TABLES } from '../device-tables.ts';
 import type {
   AccountRecord,
   ChallengeRecord,
+  ClaimKeyPackagesResult,
   CreateAccountResult,
+  CreateGroupResult,
   DeviceRecord,
   EnqueueResult,
+  GroupCommit,
+  GroupCommitResult,
+  GroupLeave,
+  GroupLeaveResult,
+  GroupMember,
+  GroupRecord,
+  GroupSend,
+  GroupSendResult,
   KeyCounts,
+  KeyPackageCount,
+  KeyPackageUpload,
   KeyUpload,
   NewAccount,
   NewSend,
   PurgeResult,
+  PutKeyPackagesResult,
   PutKeysResult,
   RelayStore,
   ReplaceDeviceListResult,
@@ -43,6 +56,8 @@ import type {
   TokenRecord,
 } from '../relay-store.ts';
 import { bytea, fromBytea, PgDatabase, type PgOptions, type Queryable } from './database.ts';
+import { PgGroups } from './groups.ts';
+import { PgKeyPackages } from './key-packages.ts';
 import { PgKeys } from './keys.ts';
 import { PgMailbox } from './mailbox.ts';
 
@@ -59,11 +74,15 @@ export class PostgresRelayStore implements RelayStore {
   readonly #db: PgDatabase;
   readonly #mailbox: PgMailbox;
   readonly #keys: PgKeys;
+  readonly #keyPackages: PgKeyPackages;
+  readonly #groups: PgGroups;
 
   private constructor(db: PgDatabase) {
     this.#db = db;
     this.#mailbox = new PgMailbox(db);
     this.#keys = new PgKeys(db);
+    this.#keyPackages = new PgKeyPackages(db);
+    this.#groups = new PgGroups(db);
   }
 
   /**
@@ -277,6 +296,49 @@ export class PostgresRelayStore implements RelayStore {
   /** One-time keys handed out with `SKIP LOCKED`: see keys.ts. */
   takeBundles(accountId: string, deviceId?: number): Promise<TakeBundlesResult | undefined> {
     return this.#keys.takeBundles(accountId, deviceId);
+  }
+
+  putKeyPackages(
+    accountId: string,
+    deviceId: number,
+    upload: KeyPackageUpload,
+    maxStored: number,
+  ): Promise<PutKeyPackagesResult> {
+    return this.#keyPackages.put(accountId, deviceId, upload, maxStored);
+  }
+
+  countKeyPackages(accountId: string, deviceId: number): Promise<KeyPackageCount | undefined> {
+    return this.#keyPackages.count(accountId, deviceId);
+  }
+
+  /** One-time KeyPackages handed out with `SKIP LOCKED`: see key-packages.ts. */
+  claimKeyPackages(accountId: string): Promise<ClaimKeyPackagesResult | undefined> {
+    return this.#keyPackages.claim(accountId);
+  }
+
+  createGroup(
+    groupId: Uint8Array,
+    creator: GroupMember,
+    createdAt: number,
+  ): Promise<CreateGroupResult> {
+    return this.#groups.create(groupId, creator, createdAt);
+  }
+
+  getGroup(groupId: Uint8Array): Promise<GroupRecord | undefined> {
+    return this.#groups.get(groupId);
+  }
+
+  /** Under the group's row lock: see groups.ts. */
+  commitGroup(commit: GroupCommit): Promise<GroupCommitResult> {
+    return this.#groups.commit(commit);
+  }
+
+  sendGroupMessage(send: GroupSend): Promise<GroupSendResult> {
+    return this.#groups.send(send);
+  }
+
+  leaveGroup(leave: GroupLeave): Promise<GroupLeaveResult> {
+    return this.#groups.leave(leave);
   }
 
   /** Group commit: see mailbox.ts. */

@@ -14,6 +14,12 @@
  * - `challenges`: single-use authentication challenges; `tokens`: SHA-256 of bearer tokens.
  * - `messages`: per-device mailboxes. `id` is AUTOINCREMENT so a sequence number is never
  *   reused, even after the newest message is acknowledged (an old ack cannot delete a newer one).
+ *   `group_id` (migration 2) is set for group traffic: the ciphertext is an MLSMessage of it.
+ * - `key_packages` (MLS, one-time, many per device, handed out oldest `id` first and deleted
+ *   by the transaction that hands them out) and `last_resort_key_packages` (one per device,
+ *   handed out again): `ref` is the KeyPackageRef, `bytes` the encoded MLSMessage as uploaded.
+ * - `groups`: the delivery service's view of an MLS group: id, epoch (uint64 as decimal text),
+ *   the current GroupInfo if any; `group_members`: its member devices.
  *
  * @module
  */
@@ -103,6 +109,41 @@ export const MIGRATIONS: readonly Migration[] = [
       ) STRICT;
       CREATE INDEX messages_by_mailbox ON messages (account_id, device_id, id);
       CREATE INDEX messages_by_age ON messages (received_at);
+    `,
+  },
+  {
+    version: 2,
+    description: 'MLS delivery service: KeyPackages, groups, group mailbox envelopes',
+    sql: `
+      ALTER TABLE messages ADD COLUMN group_id BLOB;
+      CREATE TABLE key_packages (
+        id INTEGER PRIMARY KEY AUTOINCREMENT,
+        account_id TEXT NOT NULL,
+        device_id INTEGER NOT NULL,
+        ref BLOB NOT NULL,
+        bytes BLOB NOT NULL,
+        UNIQUE (account_id, device_id, ref)
+      ) STRICT;
+      CREATE TABLE last_resort_key_packages (
+        account_id TEXT NOT NULL,
+        device_id INTEGER NOT NULL,
+        ref BLOB NOT NULL,
+        bytes BLOB NOT NULL,
+        PRIMARY KEY (account_id, device_id)
+      ) STRICT;
+      CREATE TABLE groups (
+        group_id BLOB PRIMARY KEY,
+        epoch TEXT NOT NULL,
+        group_info BLOB,
+        created_at INTEGER NOT NULL
+      ) STRICT;
+      CREATE TABLE group_members (
+        group_id BLOB NOT NULL,
+        account_id TEXT NOT NULL,
+        device_id INTEGER NOT NULL,
+        PRIMARY KEY (group_id, account_id, device_id)
+      ) STRICT;
+      CREATE INDEX group_members_by_device ON group_members (account_id, device_id);
     `,
   },
 ];

@@ -18,14 +18,27 @@ import type {
   AccountRecord,
   BundleParts,
   ChallengeRecord,
+  ClaimKeyPackagesResult,
   CreateAccountResult,
+  CreateGroupResult,
   DeviceRecord,
   EnqueueResult,
+  GroupCommit,
+  GroupCommitResult,
+  GroupLeave,
+  GroupLeaveResult,
+  GroupMember,
+  GroupRecord,
+  GroupSend,
+  GroupSendResult,
   KeyCounts,
+  KeyPackageCount,
+  KeyPackageUpload,
   KeyUpload,
   NewAccount,
   NewSend,
   PurgeResult,
+  PutKeyPackagesResult,
   PutKeysResult,
   RelayStore,
   ReplaceDeviceListResult,
@@ -34,6 +47,8 @@ import type {
   TokenRecord,
 } from '../relay-store.ts';
 import { RelayDatabase, type SqlRow } from './database.ts';
+import * as groups from './groups.ts';
+import * as keyPackages from './key-packages.ts';
 
 const bytes = (value: unknown): Uint8Array => value as Uint8Array;
 const int = (value: unknown): number => Number(value);
@@ -379,6 +394,52 @@ export class SqliteRelayStore implements RelayStore {
     });
   }
 
+  async putKeyPackages(
+    accountId: string,
+    deviceId: number,
+    upload: KeyPackageUpload,
+    maxStored: number,
+  ): Promise<PutKeyPackagesResult> {
+    return this.#write(() =>
+      keyPackages.putKeyPackages(this.#db, accountId, deviceId, upload, maxStored),
+    );
+  }
+
+  async countKeyPackages(
+    accountId: string,
+    deviceId: number,
+  ): Promise<KeyPackageCount | undefined> {
+    return this.#read(() => keyPackages.countKeyPackages(this.#db, accountId, deviceId));
+  }
+
+  async claimKeyPackages(accountId: string): Promise<ClaimKeyPackagesResult | undefined> {
+    return this.#write(() => keyPackages.claimKeyPackages(this.#db, accountId));
+  }
+
+  async createGroup(
+    groupId: Uint8Array,
+    creator: GroupMember,
+    createdAt: number,
+  ): Promise<CreateGroupResult> {
+    return this.#write(() => groups.createGroup(this.#db, groupId, creator, createdAt));
+  }
+
+  async getGroup(groupId: Uint8Array): Promise<GroupRecord | undefined> {
+    return this.#read(() => groups.getGroup(this.#db, groupId));
+  }
+
+  async commitGroup(commit: GroupCommit): Promise<GroupCommitResult> {
+    return this.#write(() => groups.commitGroup(this.#db, commit));
+  }
+
+  async sendGroupMessage(send: GroupSend): Promise<GroupSendResult> {
+    return this.#write(() => groups.sendGroupMessage(this.#db, send));
+  }
+
+  async leaveGroup(leave: GroupLeave): Promise<GroupLeaveResult> {
+    return this.#write(() => groups.leaveGroup(this.#db, leave));
+  }
+
   /**
    * Group commit: sends that arrive in the same turn of the event loop are stored in one
    * transaction, so they share one fsync. Each send is checked on its own (a device-set mismatch
@@ -444,7 +505,7 @@ export class SqliteRelayStore implements RelayStore {
   ): Promise<StoredMessage[]> {
     const rows = this.#read(() =>
       this.#db.all(
-        'SELECT id, sender_account_id, sender_device_id, ciphertext, received_at FROM messages WHERE account_id = ? AND device_id = ? AND id > ? ORDER BY id LIMIT ?',
+        'SELECT id, sender_account_id, sender_device_id, ciphertext, received_at, group_id FROM messages WHERE account_id = ? AND device_id = ? AND id > ? ORDER BY id LIMIT ?',
         accountId,
         deviceId,
         afterId,
@@ -457,6 +518,7 @@ export class SqliteRelayStore implements RelayStore {
       senderDeviceId: int(row.sender_device_id),
       ciphertext: bytes(row.ciphertext),
       receivedAt: int(row.received_at),
+      ...(row.group_id === null ? {} : { groupId: bytes(row.group_id) }),
     }));
   }
 
