@@ -25,9 +25,12 @@ import { RelayMetrics } from './metrics.ts';
 import { inProcessLimiters } from './rate-limit.ts';
 import { registerAccountRoutes } from './routes/accounts/index.ts';
 import { registerAuthRoutes } from './routes/auth/index.ts';
+import { registerGroupRoutes } from './routes/groups/index.ts';
 import { registerHealthRoutes } from './routes/health/index.ts';
 import { registerKeyRoutes } from './routes/keys/index.ts';
 import { registerMessageRoutes } from './routes/messages/index.ts';
+import { registerMlsRoutes } from './routes/mls/index.ts';
+import { registerWebRoutes } from './routes/web/index.ts';
 import { registerWebSocketRoute } from './routes/ws/index.ts';
 
 /** The relay app: a Fastify instance plus its shared state (tests read metrics from it). */
@@ -77,6 +80,7 @@ export async function buildApp(deps: RelayDeps): Promise<RelayApp> {
     connections: new ConnectionRegistry(deps.notifier),
     limiters: {
       prekeyFetch: limiter('prekey-fetch', 'prekey fetches', config.prekeyFetchLimit, clock),
+      keyPackageClaim: limiter('kp-claim', 'KeyPackage claims', config.prekeyFetchLimit, clock),
       send: limiter('send', 'sends', config.sendLimit, clock),
       signup: limiter('signup', 'sign-ups', config.signupLimit, clock),
       challenge: limiter('challenge', 'challenges', config.challengeLimit, clock),
@@ -145,7 +149,10 @@ export async function buildApp(deps: RelayDeps): Promise<RelayApp> {
   registerAccountRoutes(app, context);
   registerKeyRoutes(app, context);
   registerMessageRoutes(app, context);
+  registerMlsRoutes(app, context);
+  registerGroupRoutes(app, context);
   registerWebSocketRoute(app, context);
+  registerWebRoutes(app, context);
 
   const purge = async (): Promise<void> => {
     const now = clock.now();

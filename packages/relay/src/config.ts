@@ -100,6 +100,11 @@ export interface RelayConfig {
    * name and its connection stamps): `[A-Za-z0-9_.-]`, 1-40. Unset: random per start.
    */
   readonly instanceId: string | undefined;
+  /**
+   * Directory of the built web client served at `/` (routes/web). Unset: packages/web/dist
+   * when it exists; `off`: no web client.
+   */
+  readonly webDir: string | undefined;
 }
 
 /** The laptop defaults. */
@@ -128,6 +133,7 @@ export const DEFAULT_CONFIG: RelayConfig = {
   channelPrefix: 'sigil',
   trustProxy: undefined,
   instanceId: undefined,
+  webDir: undefined,
 };
 
 type Kind = 'int' | 'string' | 'limit' | 'postgres-url' | 'redis-url' | 'identifier' | 'name';
@@ -156,6 +162,7 @@ const KEYS: Record<keyof RelayConfig, Kind> = {
   channelPrefix: 'identifier',
   trustProxy: 'string',
   instanceId: 'name',
+  webDir: 'string',
 };
 
 /** Environment variables that do not follow the `SIGIL_RELAY_<NAME>` pattern. */
