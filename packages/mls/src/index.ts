@@ -6,7 +6,9 @@
  * secret tree (§9), and message framing (§6): decoding `MLSMessage`s, and protecting and
  * unprotecting PublicMessages and PrivateMessages. On top of the ratchet tree (§7) the group
  * layer gives KeyPackages (§10), group creation (§11), proposals and Commits (§12), Welcome
- * (§12.4.3), application messages, and a persistable `GroupState` value. Lower-level pieces
+ * (§12.4.3), application messages, and a persistable `GroupState` value; published GroupInfos
+ * and external Commits (§12.4.3.2), external senders and join proposals (§12.1.8), ReInit
+ * (§11.2), and past epochs kept for late application messages (§15.3). Lower-level pieces
  * (tree math, labelled derivations, wire structs) are internal modules of this package.
  *
  * @example
@@ -69,6 +71,7 @@ export {
 export type { Sender, SenderType } from './framing/sender.ts';
 // Groups (§10-§12): KeyPackages, group creation, proposals, commits, Welcome, group state.
 export {
+  type ConfirmPendingCommitOptions,
   type CreateCommitOptions,
   type CreatedCommit,
   confirmPendingCommit,
@@ -77,12 +80,29 @@ export {
 } from './group/commit.ts';
 export { type CreateGroupOptions, createGroup } from './group/create-group.ts';
 export type { ExternalPskLookup } from './group/epoch.ts';
+export {
+  type ExternalJoin,
+  type JoinByExternalCommitOptions,
+  joinByExternalCommit,
+} from './group/external-commit.ts';
+export {
+  type CreateExternalProposalOptions,
+  type CreateJoinProposalOptions,
+  createExternalProposal,
+  createJoinProposal,
+  externalSendersExtension,
+  externalSendersOf,
+} from './group/external-senders.ts';
+export { type CreateGroupInfoOptions, createGroupInfo } from './group/group-info.ts';
 export type {
   CachedProposal,
   GroupState,
   PendingCommit,
   PendingUpdate,
+  ReinitParameters,
   ResumptionPsk,
+  RetainedEpoch,
+  RetainedMember,
 } from './group/group-state.ts';
 export { decodeGroupState, encodeGroupState } from './group/group-state-codec.ts';
 export {
@@ -96,6 +116,7 @@ export {
 export {
   createProposal,
   createUpdateProposal,
+  type DecryptApplicationOptions,
   decryptApplication,
   type EncryptApplicationOptions,
   encryptApplication,
@@ -108,6 +129,11 @@ export {
   type ProcessedCommit,
   processCommit,
 } from './group/process-commit.ts';
+export {
+  type CreateReinitGroupOptions,
+  createReinitGroup,
+  type ReinitGroup,
+} from './group/reinit.ts';
 export { type JoinFromWelcomeOptions, joinFromWelcome } from './group/welcome.ts';
 export {
   advanceKeySchedule,
@@ -120,12 +146,19 @@ export {
   mlsExporter,
   verifyConfirmationTag,
 } from './key-schedule.ts';
-export { MAX_GENERATION_JUMP, MAX_LEAF_COUNT, OUT_OF_ORDER_WINDOW } from './limits.ts';
+export {
+  EPOCH_RETENTION_SECONDS,
+  MAX_GENERATION_JUMP,
+  MAX_LEAF_COUNT,
+  MAX_RETAINED_EPOCHS,
+  OUT_OF_ORDER_WINDOW,
+} from './limits.ts';
 export { computePskSecret, type PskInput } from './psk.ts';
 export { type RatchetKey, type RatchetType, SecretTree } from './secret-tree.ts';
 export { confirmedTranscriptHash, interimTranscriptHash } from './transcript-hashes.ts';
 export type { Commit } from './wire/commit.ts';
 export type { Extension, WireFormat } from './wire/common.ts';
+export type { ExternalSender } from './wire/external.ts';
 export type { GroupContext } from './wire/group-context.ts';
 export type { KeyPackage } from './wire/key-package.ts';
 export type { Proposal } from './wire/proposal.ts';

@@ -50,3 +50,26 @@ export const MAX_LEAF_COUNT = 2 ** 30;
  * relay longer between refreshes; lower narrows the exposure of a stolen KeyPackage key.
  */
 export const MAX_LEAF_NODE_LIFETIME = 90n * 24n * 60n * 60n;
+
+/**
+ * Most past epochs a member keeps for late application messages: 4. RFC 9420 §15.3 (delayed
+ * and reordered application messages) and §9.2 let a member keep, after it moves to a new
+ * epoch, what it needs to read the old epoch's application messages still in flight: the
+ * epoch's secret tree, sender_data_secret, GroupContext and the members' signature keys. A
+ * message of a retained epoch decrypts with its own replay protection; a handshake message of
+ * a past epoch is always refused (`MLS_WRONG_EPOCH`). Each retained epoch costs a secret tree
+ * (a few hundred bytes for a small group, more with skipped keys) and one signature key per
+ * member, and keeps that epoch's keys alive; a member removed by a Commit can still be read in
+ * the epochs it belonged to while they are retained. Higher tolerates more Commits racing ahead
+ * of application messages, lower restores forward secrecy sooner (0 turns retention off).
+ */
+export const MAX_RETAINED_EPOCHS = 4;
+
+/**
+ * How long, in seconds, a past epoch is kept after it ended: 600 (ten minutes). Checked only
+ * when the caller supplies the current time (`now`), as for KeyPackage lifetimes; an epoch
+ * that ended without a known time is bounded by {@link MAX_RETAINED_EPOCHS} alone. Longer
+ * tolerates longer delivery delays (offline devices fetching a backlog); shorter bounds how
+ * long a compromised device could still read the previous epochs' traffic.
+ */
+export const EPOCH_RETENTION_SECONDS = 600n;

@@ -22,6 +22,7 @@ import {
 } from '../src/group/messages.ts';
 import { processCommit } from '../src/group/process-commit.ts';
 import { joinFromWelcome } from '../src/group/welcome.ts';
+import { EPOCH_RETENTION_SECONDS } from '../src/limits.ts';
 import { codeOf } from './helpers.ts';
 
 const text = (s: string) => new TextEncoder().encode(s);
@@ -111,15 +112,20 @@ describe.each(allProviders())('MLS group lifecycle ($name)', (provider) => {
       const bobView = processCommit(bBefore, remove.commit);
       expect(bobView.removedSelf).toBe(true);
       c = processCommit(c, remove.commit).state;
-      a = confirmPendingCommit(rt(remove.state));
+      a = confirmPendingCommit(rt(remove.state), { now: 1000n });
       expect(a.tree.leafNode(1)).toBeUndefined();
       expect(c.epochSecrets.epochAuthenticator).toEqual(a.epochSecrets.epochAuthenticator);
       ({ from: a, to: c } = send(a, c, 'bob is gone'));
       ({ from: c, to: a } = send(c, a, 'indeed'));
 
-      // Bob, removed, cannot send in the new epoch (his epoch is stale).
+      // Bob, removed, cannot send in the new epoch (his epoch is stale). A message of the epoch
+      // he was still a member of is read while Alice retains that epoch (§15.3), not after.
       const stale = encryptApplication(b, text('still here?'));
-      expect(codeOf(() => decryptApplication(a, stale.message))).toBe('MLS_WRONG_EPOCH');
+      const late = 1000n + EPOCH_RETENTION_SECONDS;
+      expect(decryptApplication(a, stale.message, { now: late }).data).toEqual(text('still here?'));
+      expect(codeOf(() => decryptApplication(a, stale.message, { now: late + 1n }))).toBe(
+        'MLS_WRONG_EPOCH',
+      );
       // Even knowing the new epoch's number, a removed member's message is refused.
       const ghost: GroupState = { ...bBefore, groupContext: a.groupContext };
       const fromGhost = createProposal(ghost, { proposalType: 'remove', removed: 2 });

@@ -93,7 +93,11 @@ describe.each(allProviders())('MLS proposals and commits ($name)', (provider) =>
       cipherSuite: 1,
       extensions: [],
     };
-    expect(codeOf(commitWith([reinit]))).toBe('MLS_UNSUPPORTED_PROPOSAL');
+    expect(codeOf(commitWith([reinit, gce]))).toBe('MLS_REINIT_NOT_ALONE');
+    expect(codeOf(commitWith([{ ...reinit, version: 0 }]))).toBe('MLS_INVALID_REINIT');
+    expect(codeOf(commitWith([{ ...reinit, cipherSuite: 2 }]))).toBe('MLS_INVALID_REINIT');
+    const externalInit: Proposal = { proposalType: 'external_init', kemOutput: new Uint8Array(32) };
+    expect(codeOf(commitWith([externalInit]))).toBe('MLS_UNEXPECTED_EXTERNAL_INIT');
     const psk = (nonce: Uint8Array): Proposal => ({
       proposalType: 'psk',
       psk: { pskType: 'external', pskId: text('id'), pskNonce: nonce },

@@ -1,24 +1,28 @@
 /**
  * Two MLS clients behind one interface for the interop tests and the MLS benchmark: Sigil
  * (`@sigil/mls`) and ts-mls 1.6.4. Peers exchange only encoded MLSMessage bytes (RFC 9420 §6):
- * KeyPackages, Commits, Welcomes and application messages, plus the encoded ratchet tree
- * (§12.4.3.3) when it travels out of band.
+ * KeyPackages, Commits, Welcomes, GroupInfos (for external Commits, §12.4.3.2) and application
+ * messages, plus the encoded ratchet tree (§12.4.3.3) when it travels out of band.
  */
 import type { CryptoProvider } from '@sigil/crypto';
 import * as ts from 'ts-mls';
+import { createGroupInfo as tsCreateGroupInfo } from 'ts-mls/createCommit.js';
 import { decodeRatchetTree, encodeRatchetTree } from 'ts-mls/ratchetTree.js';
 import { getCipherSuite } from '../src/cipher-suite.ts';
 import type { MlsMessage } from '../src/framing/mls-message.ts';
 import { confirmPendingCommit, createCommit } from '../src/group/commit.ts';
 import { createGroup } from '../src/group/create-group.ts';
+import { joinByExternalCommit } from '../src/group/external-commit.ts';
+import { createGroupInfo } from '../src/group/group-info.ts';
 import type { GroupState } from '../src/group/group-state.ts';
 import { type CreatedKeyPackage, createKeyPackage } from '../src/group/key-package.ts';
 import { decryptApplication, encryptApplication } from '../src/group/messages.ts';
 import { processCommit } from '../src/group/process-commit.ts';
-import { joinFromWelcome } from '../src/group/welcome.ts';
+import { joinFromWelcome, signGroupInfo } from '../src/group/welcome.ts';
 import { decodeMlsMessage, encodeMlsMessage } from '../src/index.ts';
-import { mlsExporter } from '../src/key-schedule.ts';
+import { confirmationTag, externalKeyPair, mlsExporter } from '../src/key-schedule.ts';
 import { RatchetTree } from '../src/tree/ratchet-tree.ts';
+import { EXTENSION_TYPES } from '../src/wire/extensions.ts';
 
 /** What a commit changes: KeyPackages (MLSMessage bytes) to add, leaf indices to remove. */
 export interface CommitRequest {
@@ -55,9 +59,22 @@ export interface Peer {
   leafIndex(): number;
   epochAuthenticator(): Uint8Array;
   exporter(label: string, context: Uint8Array, length: number): Promise<Uint8Array>;
+  /**
+   * The current epoch's GroupInfo with external_pub and ratchet_tree, as an MLSMessage for a
+   * reader of implementation `reader`. ts-mls 1.6.4 writes and reads external_pub as the bare
+   * HPKE public key, without the `opaque HPKEPublicKey<V>` length prefix of RFC 9420's
+   * ExternalPub struct (§12.4.3.2; fixed upstream in LukaJCB/ts-mls PR #449); Sigil follows
+   * the RFC. The GroupInfo signature covers the extensions, so for a ts-mls reader the Sigil
+   * peer signs the bare form itself (test-only), and for a Sigil reader the ts-mls peer builds
+   * the RFC form with its lower-level `createGroupInfo`.
+   */
+  publishGroupInfo(reader: 'sigil' | 'ts-mls'): Promise<Uint8Array>;
+  /** Joins by external Commit (as if the DS accepted it) and returns the Commit. */
+  joinExternal(groupInfo: Uint8Array): Promise<Uint8Array>;
 }
 
 const LIFETIME = { notBefore: 0n, notAfter: 2n ** 63n - 1n };
+
 const SUITE_NAMES: Readonly<Record<number, ts.CiphersuiteName>> = {
   1: 'MLS_128_DHKEMX25519_AES128GCM_SHA256_Ed25519',
   3: 'MLS_128_DHKEMX25519_CHACHA20POLY1305_SHA256_Ed25519',
@@ -138,6 +155,37 @@ export function sigilPeer(provider: CryptoProvider, suiteId: number, name: strin
     epochAuthenticator: () => current().epochSecrets.epochAuthenticator,
     async exporter(label, context, length) {
       return mlsExporter(suite, current().epochSecrets.exporterSecret, label, context, length);
+    },
+    async publishGroupInfo(reader) {
+      if (reader === 'sigil') return encodeMlsMessage(createGroupInfo(current()));
+      const s = current();
+      const groupInfo = signGroupInfo(suite, s.signatureKey, {
+        groupContext: s.groupContext,
+        extensions: [
+          {
+            extensionType: EXTENSION_TYPES.external_pub,
+            extensionData: externalKeyPair(suite, s.epochSecrets.externalSecret).publicKey,
+          },
+          { extensionType: EXTENSION_TYPES.ratchet_tree, extensionData: s.tree.encode() },
+        ],
+        confirmationTag: confirmationTag(
+          suite,
+          s.epochSecrets.confirmationKey,
+          s.groupContext.confirmedTranscriptHash,
+        ),
+        signer: s.ownLeafIndex,
+      });
+      return encodeMlsMessage({ wireFormat: 'mls_group_info', groupInfo });
+    },
+    async joinExternal(groupInfo) {
+      const join = joinByExternalCommit({
+        suite,
+        groupInfo: decode(groupInfo),
+        identity: new TextEncoder().encode(name),
+        signatureKeyPair: created.privateKeys.signature,
+      });
+      state = confirmPendingCommit(join.state);
+      return encodeMlsMessage(join.commit);
     },
   };
 }
@@ -276,6 +324,46 @@ export async function tsMlsPeer(impl: ts.CiphersuiteImpl, name: string): Promise
     epochAuthenticator: () => current().keySchedule.epochAuthenticator,
     exporter: (label, context, length) =>
       ts.mlsExporter(current().keySchedule.exporterSecret, label, context, length, impl),
+    async publishGroupInfo(reader) {
+      const s = current();
+      let groupInfo: ts.GroupInfo;
+      if (reader === 'ts-mls') {
+        groupInfo = await ts.createGroupInfoWithExternalPubAndRatchetTree(s, [], impl);
+      } else {
+        const pair = await impl.hpke.deriveKeyPair(s.keySchedule.externalSecret);
+        const key = await impl.hpke.exportPublicKey(pair.publicKey);
+        // RFC 9420 ExternalPub: the key with its varint length (one byte below 64).
+        const externalPub = Uint8Array.from([key.length, ...key]);
+        groupInfo = await tsCreateGroupInfo(
+          s.groupContext,
+          s.confirmationTag,
+          s,
+          [
+            { extensionType: 'external_pub', extensionData: externalPub },
+            { extensionType: 'ratchet_tree', extensionData: encodeRatchetTree(s.ratchetTree) },
+          ],
+          impl,
+        );
+      }
+      return ts.encodeMlsMessage({ version: 'mls10', wireformat: 'mls_group_info', groupInfo });
+    },
+    async joinExternal(bytes) {
+      const message = tsDecode(bytes);
+      if (message.wireformat !== 'mls_group_info') throw new Error('not a GroupInfo');
+      const out = await ts.joinGroupExternal(
+        message.groupInfo,
+        kp.publicPackage,
+        kp.privatePackage,
+        false,
+        impl,
+      );
+      state = out.newState;
+      return ts.encodeMlsMessage({
+        version: 'mls10',
+        wireformat: 'mls_public_message',
+        publicMessage: out.publicMessage,
+      });
+    },
   };
 }
 

@@ -1,23 +1,21 @@
 /**
- * Interop with ts-mls 1.6.4 (RFC 9420), suite 1 (MLS_128_DHKEMX25519_AES128GCM_SHA256_Ed25519),
- * on both Sigil backends. Only encoded MLSMessage bytes cross between the two: (a) a ts-mls
+ * Interop with ts-mls 1.6.4 (RFC 9420), suites 1 (MLS_128_DHKEMX25519_AES128GCM_SHA256_Ed25519)
+ * and 3 (MLS_128_DHKEMX25519_CHACHA20POLY1305_SHA256_Ed25519), on both Sigil backends. Only encoded MLSMessage bytes cross between the two: (a) a ts-mls
  * group adds a Sigil member, which joins from the ts-mls Welcome; (b) a Sigil group adds a
  * ts-mls member. Then, for several epochs: a third member is added (by the joiner), each side
  * commits a path update, the third member is removed, commits go as PublicMessage and as
- * PrivateMessage, and application messages flow every way. After every epoch all members agree
+ * PrivateMessage, two more clients join by external Commit from GroupInfos each side
+ * publishes, and application messages flow every way. After every epoch all members agree
  * on the epoch, the epoch_authenticator (§8) and an MLS-Exporter secret (§8.5).
  *
- * Suite 3 is not run: ts-mls needs the optional `@hpke/chacha20poly1305` package for it, which
- * is not installed here.
+ * For suite 3 ts-mls uses the optional `@hpke/chacha20poly1305` package (a dev dependency).
  */
-import type { CryptoProvider } from '@sigil/crypto';
 import { allProviders } from '@sigil/crypto/testing';
 import type { CiphersuiteImpl } from 'ts-mls';
 import { beforeAll, describe, expect, it } from 'vitest';
 import { hex } from './helpers.ts';
 import { type Peer, sigilPeer, tsMlsPeer, tsMlsSuite } from './interop-peers.ts';
 
-const SUITE = 1;
 const text = (s: string) => new TextEncoder().encode(s);
 const str = (b: Uint8Array) => new TextDecoder().decode(b);
 
@@ -116,31 +114,47 @@ async function scenario(
   await expectAgreement([a, b], 'bob updated again');
   await exchange([a, b], 'epoch 7');
   expect(a.epoch()).toBe(7n);
+
+  // A fourth client (of each implementation in turn) joins by external Commit from the
+  // GroupInfo each side publishes (§12.4.3.2; on its form see `Peer.publishGroupInfo`).
+  const dave = await make.third('dave');
+  const joinAtB = await dave.joinExternal(await b.publishGroupInfo(dave.impl));
+  for (const member of [a, b]) await member.process(joinAtB);
+  await expectAgreement([a, b, dave], 'dave joined by external Commit');
+  await exchange([a, b, dave], 'epoch 8');
+  const erin = await make.creator('erin');
+  const joinAtA = await erin.joinExternal(await a.publishGroupInfo(erin.impl));
+  for (const member of [a, b, dave]) await member.process(joinAtA);
+  await expectAgreement([a, b, dave, erin], 'erin joined by external Commit');
+  await exchange([a, b, dave, erin], 'epoch 9');
 }
 
-describe.each(allProviders())('MLS interop with ts-mls ($name)', (provider: CryptoProvider) => {
-  let impl: CiphersuiteImpl;
-  beforeAll(async () => {
-    impl = await tsMlsSuite(SUITE);
-  });
-  const sigil: Factory = async (name) => sigilPeer(provider, SUITE, name);
-  const tsMls: Factory = (name) => tsMlsPeer(impl, name);
+describe.each(allProviders().flatMap((provider) => [1, 3].map((suite) => ({ provider, suite }))))(
+  'MLS interop with ts-mls ($provider.name, suite $suite)',
+  ({ provider, suite }) => {
+    let impl: CiphersuiteImpl;
+    beforeAll(async () => {
+      impl = await tsMlsSuite(suite);
+    });
+    const sigil: Factory = async (name) => sigilPeer(provider, suite, name);
+    const tsMls: Factory = (name) => tsMlsPeer(impl, name);
 
-  describe.each([
-    ['ratchet tree in the GroupInfo extension', true],
-    ['ratchet tree out of band', false],
-  ])('%s', (_label, treeInExtension) => {
-    it('(a) ts-mls creates, Sigil joins; a ts-mls third member', async () => {
-      await scenario({ creator: tsMls, joiner: sigil, third: tsMls }, treeInExtension);
+    describe.each([
+      ['ratchet tree in the GroupInfo extension', true],
+      ['ratchet tree out of band', false],
+    ])('%s', (_label, treeInExtension) => {
+      it('(a) ts-mls creates, Sigil joins; a ts-mls third member', async () => {
+        await scenario({ creator: tsMls, joiner: sigil, third: tsMls }, treeInExtension);
+      });
+      it('(a) ts-mls creates, Sigil joins; a Sigil third member', async () => {
+        await scenario({ creator: tsMls, joiner: sigil, third: sigil }, treeInExtension);
+      });
+      it('(b) Sigil creates, ts-mls joins; a Sigil third member', async () => {
+        await scenario({ creator: sigil, joiner: tsMls, third: sigil }, treeInExtension);
+      });
+      it('(b) Sigil creates, ts-mls joins; a ts-mls third member', async () => {
+        await scenario({ creator: sigil, joiner: tsMls, third: tsMls }, treeInExtension);
+      });
     });
-    it('(a) ts-mls creates, Sigil joins; a Sigil third member', async () => {
-      await scenario({ creator: tsMls, joiner: sigil, third: sigil }, treeInExtension);
-    });
-    it('(b) Sigil creates, ts-mls joins; a Sigil third member', async () => {
-      await scenario({ creator: sigil, joiner: tsMls, third: sigil }, treeInExtension);
-    });
-    it('(b) Sigil creates, ts-mls joins; a ts-mls third member', async () => {
-      await scenario({ creator: sigil, joiner: tsMls, third: tsMls }, treeInExtension);
-    });
-  });
-});
+  },
+);

@@ -25,8 +25,9 @@ import { EXTENSION_TYPES } from '../wire/extensions.ts';
 import type { GroupContext } from '../wire/group-context.ts';
 import type { Proposal } from '../wire/proposal.ts';
 import { type EnteredEpoch, type ExternalPskLookup, enterEpoch, resolvePsks } from './epoch.ts';
+import { retainEndingEpoch } from './epoch-retention.ts';
 import { ownContent, protectOwn, signOwnContent } from './group-framing.ts';
-import { type GroupState, withResumptionPsk } from './group-state.ts';
+import { assertCanSend, type GroupState, priorGroupOf, withResumptionPsk } from './group-state.ts';
 import { applyProposals, pathRequired, resolveProposals, validateProposals } from './proposals.ts';
 import { createWelcome, signGroupInfo } from './welcome.ts';
 
@@ -46,6 +47,12 @@ export interface CreateCommitOptions {
   readonly externalPsks?: ExternalPskLookup;
   /** The current time in seconds, for KeyPackage lifetimes (unchecked when omitted). */
   readonly now?: bigint;
+  /**
+   * The group a committed ReInit ended, when this is the first Commit of the group that
+   * replaces it (§11.2): its resumption PSKs may be named, with usage reinit. Most callers use
+   * `createReinitGroup`, which sets it.
+   */
+  readonly reinitFrom?: GroupState;
 }
 
 /** The result of {@link createCommit}. */
@@ -62,10 +69,12 @@ export interface CreatedCommit {
  * Creates a Commit (§12.4.1).
  * A pending Commit already in `state` is replaced. Every proposal cached in the epoch is
  * committed by reference unless `includeCachedProposals` is false.
- * @throws SigilError the proposal codes of `validateProposals` (`MLS_DUPLICATE_ADD`,
+ * @throws SigilError `MLS_GROUP_REINITIALIZED`, `MLS_EXTERNAL_JOIN_PENDING` (see
+ *   `assertCanSend`); the proposal codes of `validateProposals` (`MLS_DUPLICATE_ADD`,
  *   `MLS_COMMITTER_IN_PROPOSAL`, KeyPackage codes, ...); `MLS_UNKNOWN_PSK`.
  */
 export function createCommit(state: GroupState, options: CreateCommitOptions = {}): CreatedCommit {
+  assertCanSend(state);
   const { suite, groupContext } = state;
   const byValue: ProposalOrRef[] = (options.proposals ?? []).map((proposal) => ({
     type: 'proposal',
@@ -88,6 +97,7 @@ export function createCommit(state: GroupState, options: CreateCommitOptions = {
       tree: state.tree,
       groupContext,
       committerLeafIndex: state.ownLeafIndex,
+      allowReinitPsk: options.reinitFrom?.reinit !== undefined,
       ...(options.now !== undefined ? { now: options.now } : {}),
     },
     resolved,
@@ -98,6 +108,7 @@ export function createCommit(state: GroupState, options: CreateCommitOptions = {
     groupContext.groupId,
     state.resumptionPsks,
     options.externalPsks,
+    options.reinitFrom && priorGroupOf(options.reinitFrom),
   );
   const fields: Omit<GroupContext, 'treeHash'> = {
     version: groupContext.version,
@@ -162,6 +173,7 @@ export function createCommit(state: GroupState, options: CreateCommitOptions = {
       epochSecrets.resumptionPsk,
     ),
     proposals: [],
+    reinit: applied.reinit,
   };
   const welcome =
     applied.added.length === 0
@@ -207,24 +219,44 @@ function welcomeMessage(
   return { wireFormat: 'mls_welcome', welcome };
 }
 
+/** Options of {@link confirmPendingCommit}. */
+export interface ConfirmPendingCommitOptions {
+  /** The current time in seconds: when the left epoch ended, for its retention (§15.3). */
+  readonly now?: bigint;
+}
+
 /**
- * The new epoch's state once this member's pending Commit is confirmed.
+ * The new epoch's state once this member's pending Commit is confirmed. The epoch left is
+ * retained for late application messages (see `MAX_RETAINED_EPOCHS`).
  * @throws SigilError `MLS_NO_PENDING_COMMIT` if none is pending.
  */
-export function confirmPendingCommit(state: GroupState): GroupState {
+export function confirmPendingCommit(
+  state: GroupState,
+  options: ConfirmPendingCommitOptions = {},
+): GroupState {
   if (state.pendingCommit === undefined) {
     throw new SigilError('MLS_NO_PENDING_COMMIT', 'there is no pending Commit to confirm');
   }
-  return state.pendingCommit.next;
+  const { next, external } = state.pendingCommit;
+  // An external joiner never was in the previous epoch: there is nothing to retain.
+  if (external === true) return next;
+  return { ...next, retainedEpochs: retainEndingEpoch(state, options.now) };
 }
 
 /**
  * The state without its pending Commit (the epoch does not change).
- * @throws SigilError `MLS_NO_PENDING_COMMIT` if none is pending.
+ * @throws SigilError `MLS_NO_PENDING_COMMIT` if none is pending; `INVALID_ARGUMENT` for an
+ *   external Commit that joins the group (there is no earlier state: drop the state instead).
  */
 export function discardPendingCommit(state: GroupState): GroupState {
   if (state.pendingCommit === undefined) {
     throw new SigilError('MLS_NO_PENDING_COMMIT', 'there is no pending Commit to discard');
+  }
+  if (state.pendingCommit.external === true) {
+    throw new SigilError(
+      'INVALID_ARGUMENT',
+      'a refused external join leaves no group state: drop it and join again',
+    );
   }
   return { ...state, pendingCommit: undefined };
 }

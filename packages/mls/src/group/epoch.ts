@@ -19,9 +19,15 @@ import type { ResumptionPsk } from './group-state.ts';
 /** The application's external PSKs: the PSK of `pskId`, or undefined if it has none. */
 export type ExternalPskLookup = (pskId: Uint8Array) => Uint8Array | undefined;
 
+/** Another group whose resumption PSKs may be named (the group a ReInit ended, §11.2). */
+export interface PriorGroup {
+  readonly groupId: Uint8Array;
+  readonly resumptionPsks: readonly ResumptionPsk[];
+}
+
 /**
- * The PSK values of `ids` (§8.4): resumption PSKs of this group from `resumptionPsks`,
- * external ones from `externalPsks`.
+ * The PSK values of `ids` (§8.4): resumption PSKs of this group from `resumptionPsks` (or of
+ * `prior` from its own), external ones from `externalPsks`.
  * @throws SigilError `MLS_UNKNOWN_PSK` for a PSK this member does not hold.
  */
 export function resolvePsks(
@@ -29,12 +35,15 @@ export function resolvePsks(
   groupId: Uint8Array,
   resumptionPsks: readonly ResumptionPsk[],
   externalPsks: ExternalPskLookup | undefined,
+  prior?: PriorGroup,
 ): PskInput[] {
   return ids.map((id) => {
     let psk: Uint8Array | undefined;
     if (id.pskType === 'external') psk = externalPsks?.(id.pskId);
     else if (bytesEqual(id.pskGroupId, groupId)) {
       psk = resumptionPsks.find((r) => r.epoch === id.pskEpoch)?.psk;
+    } else if (prior !== undefined && bytesEqual(id.pskGroupId, prior.groupId)) {
+      psk = prior.resumptionPsks.find((r) => r.epoch === id.pskEpoch)?.psk;
     }
     if (psk === undefined) {
       throw new SigilError('MLS_UNKNOWN_PSK', 'a PSK named by the Commit is not held (§8.4)', {

@@ -17,22 +17,32 @@ import type { MlsMessage } from '../framing/mls-message.ts';
 import { protectPrivateMessage, unprotectPrivateMessage } from '../framing/private-message.ts';
 import { protectPublicMessage, unprotectPublicMessage } from '../framing/public-message.ts';
 import type { FramedWireFormat } from '../wire/common.ts';
-import type { GroupState } from './group-state.ts';
+import { externalSendersOf } from './external-senders.ts';
+import { assertCanSend, type GroupState } from './group-state.ts';
 
-/** The signature keys of the current members (blank leaves have none). */
+/**
+ * The signature keys of the current members (blank leaves have none) and of the external
+ * senders the GroupContext lists (§12.1.8.1).
+ */
 export function memberSigners(state: GroupState): SignerKeys {
   return {
     member: (leaf) =>
       leaf < state.tree.leafCount ? state.tree.leafNode(leaf)?.signatureKey : undefined,
+    external: (index) => externalSendersOf(state.groupContext.extensions)[index]?.signatureKey,
   };
 }
 
-/** Content from this member in the current epoch, ready to sign. */
+/**
+ * Content from this member in the current epoch, ready to sign.
+ * @throws SigilError `MLS_GROUP_REINITIALIZED`, `MLS_EXTERNAL_JOIN_PENDING` (see
+ *   `assertCanSend`).
+ */
 export function ownContent(
   state: GroupState,
   body: FramedContentBody,
   authenticatedData: Uint8Array = new Uint8Array(0),
 ): FramedContent {
+  assertCanSend(state);
   return {
     groupId: state.groupContext.groupId,
     epoch: state.groupContext.epoch,

@@ -6,7 +6,7 @@
  * @module
  */
 import type { CryptoProvider } from '@sigil/crypto';
-import { KeyPair } from '@sigil/crypto';
+import { KeyPair, SecretBytes } from '@sigil/crypto';
 import { SigilError } from '@sigil/errors';
 import { decode, encode } from '@sigil/wire';
 import { getCipherSuite } from '../cipher-suite.ts';
@@ -39,7 +39,12 @@ function toData(state: GroupState): GroupStateData {
     secretTree: state.secretTree.snapshot().nodes.map(([node, value]) => ({ node, state: value })),
     interimTranscriptHash: state.interimTranscriptHash,
     resumptionPsks: state.resumptionPsks,
-    proposals: state.proposals,
+    proposals: state.proposals.map((p) => ({
+      ref: p.ref,
+      proposal: p.proposal,
+      senderLeafIndex: p.senderLeafIndex,
+      senderType: p.senderType ?? 'member',
+    })),
     pendingUpdates: (state.pendingUpdates ?? []).map((u) => ({
       ref: u.ref,
       privateKey: u.encryptionKey.secretKey,
@@ -50,7 +55,17 @@ function toData(state: GroupState): GroupStateData {
         : {
             message: state.pendingCommit.message,
             nextState: encodeGroupState(state.pendingCommit.next),
+            external: state.pendingCommit.external === true ? 1 : 0,
           },
+    retainedEpochs: (state.retainedEpochs ?? []).map((e) => ({
+      groupContext: e.groupContext,
+      senderDataSecret: e.senderDataSecret.expose(),
+      leafCount: e.secretTree.leafCount,
+      secretTree: e.secretTree.snapshot().nodes.map(([node, value]) => ({ node, state: value })),
+      members: e.members,
+      endedAt: e.endedAt,
+    })),
+    reinit: state.reinit,
   };
 }
 
@@ -104,7 +119,12 @@ export function decodeGroupState(provider: CryptoProvider, bytes: Uint8Array): G
     }),
     interimTranscriptHash: data.interimTranscriptHash,
     resumptionPsks: data.resumptionPsks,
-    proposals: data.proposals,
+    proposals: data.proposals.map((p) => ({
+      ref: p.ref,
+      proposal: p.proposal,
+      senderLeafIndex: p.senderLeafIndex,
+      ...(p.senderType === 'member' ? {} : { senderType: p.senderType }),
+    })),
     pendingUpdates: data.pendingUpdates.map((u) => ({
       ref: u.ref,
       encryptionKey: pair(u.privateKey),
@@ -115,6 +135,18 @@ export function decodeGroupState(provider: CryptoProvider, bytes: Uint8Array): G
         : {
             message: data.pendingCommit.message,
             next: decodeGroupState(provider, data.pendingCommit.nextState),
+            ...(data.pendingCommit.external === 1 ? { external: true } : {}),
           },
+    retainedEpochs: data.retainedEpochs.map((e) => ({
+      groupContext: e.groupContext,
+      senderDataSecret: new SecretBytes(e.senderDataSecret),
+      secretTree: SecretTree.fromSnapshot(suite, {
+        leafCount: e.leafCount,
+        nodes: e.secretTree.map((n) => [n.node, n.state] as const),
+      }),
+      members: e.members,
+      endedAt: e.endedAt,
+    })),
+    reinit: data.reinit,
   };
 }

@@ -3,17 +3,18 @@
  * proposals cached in the epoch, validating the list (§12.2, one error code per rule), the
  * path-required rule (§12.4), and applying the proposals to the tree in §12.3 order.
  *
- * Supported: Add, Update, Remove, PreSharedKey, GroupContextExtensions. ReInit and ExternalInit
- * are rejected with `MLS_UNSUPPORTED_PROPOSAL` (not implemented yet).
+ * Supported: Add, Update, Remove, PreSharedKey, ReInit (alone, §12.1.5), ExternalInit (only in
+ * external Commits, §12.1.6; their other rules are in external-commit.ts) and
+ * GroupContextExtensions.
  *
  * @module
  */
 import { SigilError } from '@sigil/errors';
 import { encode } from '@sigil/wire';
-import type { CipherSuite } from '../cipher-suite.ts';
+import { type CipherSuite, isSupportedCipherSuite } from '../cipher-suite.ts';
 import { makeProposalRef } from '../crypto-basics.ts';
 import { AuthenticatedContent } from '../framing/framed-content.ts';
-import { bytesEqual } from '../internal/bytes.ts';
+import { ByteStringSet, bytesEqual } from '../internal/bytes.ts';
 import { validateKeyPackage } from '../tree/key-package-validation.ts';
 import {
   checkExtensionList,
@@ -28,7 +29,7 @@ import type { GroupContext } from '../wire/group-context.ts';
 import type { KeyPackage } from '../wire/key-package.ts';
 import type { Proposal } from '../wire/proposal.ts';
 import { PreSharedKeyId } from '../wire/psk-id.ts';
-import type { CachedProposal } from './group-state.ts';
+import type { CachedProposal, ReinitParameters } from './group-state.ts';
 
 /** A proposal of a Commit with its proposer. */
 export interface ResolvedProposal {
@@ -94,6 +95,10 @@ export interface ProposalValidationContext {
   readonly committerLeafIndex: number;
   /** The current time (seconds) for KeyPackage lifetimes; unchecked when omitted. */
   readonly now?: bigint;
+  /** True for an external Commit (§12.4.3.2): ExternalInit is allowed. */
+  readonly externalCommit?: boolean;
+  /** True for the first Commit of a reinitialized group (§11.2): reinit PSKs are allowed. */
+  readonly allowReinitPsk?: boolean;
 }
 
 /**
@@ -101,7 +106,8 @@ export interface ProposalValidationContext {
  * @throws SigilError `MLS_UNSUPPORTED_PROPOSAL`, `MLS_COMMITTER_IN_PROPOSAL`,
  *   `MLS_CONFLICTING_PROPOSALS`, `MLS_DUPLICATE_ADD`, `MLS_DUPLICATE_PSK`,
  *   `MLS_MULTIPLE_GROUP_CONTEXT_EXTENSIONS`, `MLS_INVALID_REMOVE`, `MLS_INVALID_PSK_NONCE`,
- *   and the KeyPackage (§10.1) and LeafNode (§7.3) codes.
+ *   `MLS_REINIT_NOT_ALONE`, `MLS_INVALID_REINIT`, `MLS_UNEXPECTED_EXTERNAL_INIT`, and the
+ *   KeyPackage (§10.1) and LeafNode (§7.3) codes.
  */
 export function validateProposals(
   context: ProposalValidationContext,
@@ -109,7 +115,7 @@ export function validateProposals(
 ): void {
   const { suite, tree, groupContext, committerLeafIndex } = context;
   const touched = new Set<number>();
-  const addedKeys: Uint8Array[] = [];
+  const addedKeys = new ByteStringSet();
   const pskIds: Uint8Array[] = [];
   let extensions: readonly Extension[] = groupContext.extensions;
   let gceCount = 0;
@@ -132,10 +138,10 @@ export function validateProposals(
           ...(context.now !== undefined ? { now: context.now } : {}),
         });
         const key = proposal.keyPackage.leafNode.signatureKey;
-        if (addedKeys.some((k) => bytesEqual(k, key))) {
+        if (addedKeys.has(key)) {
           reject('MLS_DUPLICATE_ADD', 'two Add proposals for the same client');
         }
-        addedKeys.push(key);
+        addedKeys.add(key);
         break;
       }
       case 'update':
@@ -182,8 +188,13 @@ export function validateProposals(
             `psk_nonce must be ${suite.hashLength} bytes`,
           );
         }
-        // §12.1.4: a resumption PSK in a PreSharedKey proposal must have usage application.
-        if (proposal.psk.pskType === 'resumption' && proposal.psk.usage !== 'application') {
+        // §12.1.4: a resumption PSK in a PreSharedKey proposal must have usage application,
+        // except reinit in the first Commit of a reinitialized group (§11.2).
+        if (
+          proposal.psk.pskType === 'resumption' &&
+          proposal.psk.usage !== 'application' &&
+          !(proposal.psk.usage === 'reinit' && context.allowReinitPsk === true)
+        ) {
           reject(
             'MLS_UNSUPPORTED_PROPOSAL',
             'a PreSharedKey proposal with a non-application resumption usage',
@@ -200,11 +211,41 @@ export function validateProposals(
         // §12.1.7: every member must support the new extensions (required_capabilities).
         for (const [, leafNode] of tree.leaves()) checkRequiredCapabilities(leafNode, extensions);
         break;
-      default:
-        reject(
-          'MLS_UNSUPPORTED_PROPOSAL',
-          `${proposal.proposalType} proposals are not supported yet`,
-        );
+      case 'reinit':
+        // §12.2: "If a ReInit proposal is present, there MUST NOT be any other proposals".
+        if (proposals.length !== 1) {
+          throw new SigilError(
+            'MLS_REINIT_NOT_ALONE',
+            'a ReInit must be the only proposal (§12.2)',
+          );
+        }
+        // §12.1.5: no downgrade of the protocol version; Sigil only moves to suites it has.
+        if (
+          proposal.version < groupContext.version ||
+          !isSupportedCipherSuite(proposal.cipherSuite)
+        ) {
+          throw new SigilError(
+            'MLS_INVALID_REINIT',
+            'a ReInit to a lower version or an unsupported suite (§12.1.5)',
+            { details: { version: proposal.version, cipherSuite: proposal.cipherSuite } },
+          );
+        }
+        checkExtensionList(proposal.extensions);
+        break;
+      case 'external_init':
+        // §12.1.6: "This proposal can only be used in that context" (an external Commit).
+        if (context.externalCommit !== true) {
+          throw new SigilError(
+            'MLS_UNEXPECTED_EXTERNAL_INIT',
+            "an ExternalInit in a member's Commit (§12.1.6)",
+          );
+        }
+        break;
+      default: {
+        // Unreachable for decoded proposals (unknown types do not decode); kept for safety.
+        const unknown: { readonly proposalType: string } = proposal;
+        reject('MLS_UNSUPPORTED_PROPOSAL', `${unknown.proposalType} proposals are not supported`);
+      }
     }
   }
 }
@@ -220,6 +261,8 @@ export interface AppliedProposals {
   readonly removed: readonly number[];
   /** The PreSharedKeyIDs to inject, in proposal order. */
   readonly psks: readonly PreSharedKeyId[];
+  /** The committed ReInit's parameters (§11.2): the new epoch ends the group. */
+  readonly reinit?: ReinitParameters | undefined;
 }
 
 /**
@@ -254,5 +297,11 @@ export function applyProposals(
     added.push({ leafIndex: result.leafIndex, keyPackage: proposal.keyPackage });
   }
   const psks = ofType('psk').map(({ proposal }) => proposal.psk);
-  return { tree: next, extensions: nextExtensions, added, removed, psks };
+  const reinit = ofType('reinit').map(({ proposal }) => ({
+    groupId: proposal.groupId,
+    version: proposal.version,
+    cipherSuite: proposal.cipherSuite,
+    extensions: proposal.extensions,
+  }))[0];
+  return { tree: next, extensions: nextExtensions, added, removed, psks, reinit };
 }

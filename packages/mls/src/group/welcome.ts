@@ -43,8 +43,9 @@ import type { PreSharedKeyId } from '../wire/psk-id.ts';
 import { GroupSecrets, type Welcome } from '../wire/welcome.ts';
 import { type ExternalPskLookup, resolvePsks } from './epoch.ts';
 import type { GroupState } from './group-state.ts';
-import { withResumptionPsk } from './group-state.ts';
+import { priorGroupOf, withResumptionPsk } from './group-state.ts';
 import { type KeyPackagePrivateKeys, keyPackageRef } from './key-package.ts';
+import { checkReinitWelcome } from './reinit-psk.ts';
 
 const EMPTY = new Uint8Array(0);
 
@@ -149,6 +150,7 @@ export function openWelcome(
   keyPackage: KeyPackage,
   initKey: KeyPackagePrivateKeys['init'],
   externalPsks?: ExternalPskLookup,
+  reinitFrom?: GroupState,
 ): OpenedWelcome {
   if (welcome.cipherSuite !== suite.id || keyPackage.cipherSuite !== suite.id) {
     throw new SigilError(
@@ -174,8 +176,15 @@ export function openWelcome(
       entry.encryptedGroupSecrets,
     ),
   );
-  // Resumption PSKs need a prior membership; a joiner holds only external ones.
-  const psks = resolvePsks(groupSecrets.psks, EMPTY, [], externalPsks);
+  // Resumption PSKs need a prior membership: a joiner holds external ones, and those of the
+  // group a ReInit ended if it was a member (§11.2).
+  const psks = resolvePsks(
+    groupSecrets.psks,
+    EMPTY,
+    [],
+    externalPsks,
+    reinitFrom && priorGroupOf(reinitFrom),
+  );
   const pskSecret = psks.length > 0 ? computePskSecret(suite, psks) : undefined;
   const prk = suite.extract(
     groupSecrets.joinerSecret,
@@ -200,6 +209,11 @@ export interface JoinFromWelcomeOptions {
   readonly externalPsks?: ExternalPskLookup;
   /** The application's credential check for every member (§5.3.1). */
   readonly validateCredential?: CredentialValidator;
+  /**
+   * This member's state of the group a committed ReInit ended, when the Welcome is for the
+   * group that replaces it (§11.2): the Welcome's reinit PSK is taken from it and checked.
+   */
+  readonly reinitFrom?: GroupState;
 }
 
 /**
@@ -208,7 +222,8 @@ export interface JoinFromWelcomeOptions {
  * @throws SigilError the codes of {@link openWelcome}; `INVALID_ARGUMENT` without a tree;
  *   `MLS_INVALID_GROUP_INFO_SIGNATURE`; the tree codes (`MLS_TREE_HASH_MISMATCH`, ...);
  *   `MLS_WELCOME_NOT_FOR_US` if our leaf is not in the tree; `MLS_INVALID_CONFIRMATION_TAG`;
- *   `MLS_PATH_PUBLIC_KEY_MISMATCH`.
+ *   `MLS_PATH_PUBLIC_KEY_MISMATCH`; `MLS_REINIT_MISMATCH` for a reinit PSK that does not link
+ *   this group to `reinitFrom` (§11.2).
  */
 export function joinFromWelcome(options: JoinFromWelcomeOptions): GroupState {
   const { suite, keyPackage, privateKeys } = options;
@@ -218,12 +233,14 @@ export function joinFromWelcome(options: JoinFromWelcomeOptions): GroupState {
     keyPackage,
     privateKeys.init,
     options.externalPsks,
+    options.reinitFrom,
   );
   const { groupInfo, groupSecrets } = opened;
   const groupContext = groupInfo.groupContext;
   if (groupContext.cipherSuite !== suite.id) {
     throw new SigilError('MLS_CIPHER_SUITE_MISMATCH', 'the GroupInfo is for another suite');
   }
+  checkReinitWelcome(groupSecrets.psks, groupContext, options.reinitFrom);
   const extension = findExtension(groupInfo.extensions, EXTENSION_TYPES.ratchet_tree);
   const tree =
     extension !== undefined ? RatchetTree.decode(extension.extensionData) : options.ratchetTree;

@@ -3,21 +3,35 @@
  * versioned TLS-presentation struct holding the GroupContext (§8.1), the ratchet tree
  * (`ratchet_tree` extension body, §12.4.3.3), private path keys, the epoch secret (every other
  * epoch secret is re-derived, §8), the secret tree's stored nodes (§9), the interim transcript
- * hash (§8.2), resumption PSKs (§8.6), the epoch's cached proposals and the pending Commit.
+ * hash (§8.2), resumption PSKs (§8.6), the epoch's cached proposals, the pending Commit, the
+ * past epochs retained for late application messages (§15.3) and the ReInit that ended the
+ * group (§11.2).
  *
  * ```
  * struct {
- *     uint16 format_version = 1;
+ *     uint16 format_version = 2;
  *     CipherSuite cipher_suite;  GroupContext group_context;
  *     opaque ratchet_tree<V>;  uint32 leaf_count;  uint32 own_leaf;
  *     opaque signature_key<V>;  PrivateNodeKey private_keys<V>;
  *     opaque epoch_secret<V>;  optional<JoinerSecrets> joiner;
  *     SecretTreeNode secret_tree<V>;  opaque interim_transcript_hash<V>;
- *     ResumptionPsk resumption_psks<V>;  CachedProposal proposals<V>;
+ *     ResumptionPsk resumption_psks<V>;
+ *     CachedProposal proposals<V>;  // { ref; Proposal; uint32 sender_index; uint8 sender_type; }
  *     PendingUpdate pending_updates<V>;        // { opaque ref<V>; opaque private_key<V>; }
- *     optional<PendingCommit> pending_commit;   // next_state: an encoded GroupStateData
+ *     optional<PendingCommit> pending_commit;   // { message; next_state; uint8 external; }
+ *     RetainedEpoch retained_epochs<V>;         // oldest first
+ *     optional<ReInit> reinit;
  * } GroupStateData;
+ * struct {
+ *     GroupContext group_context;  opaque sender_data_secret<V>;  uint32 leaf_count;
+ *     SecretTreeNode secret_tree<V>;
+ *     optional<RetainedMember> members<V>;  // { SignaturePublicKey; Credential; } by leaf
+ *     optional<uint64> ended_at;
+ * } RetainedEpoch;
  * ```
+ *
+ * Format version 1 (no sender_type, external, retained_epochs, reinit) is still read: its
+ * proposals are members', its pending Commit not external, and nothing is retained.
  *
  * Every secret of the group is in it: store it encrypted at rest.
  *
@@ -39,12 +53,14 @@ import {
   type Writer,
 } from '@sigil/wire';
 import type { KeyNonce, NodeState, Ratchet } from '../secret-tree.ts';
-import { CipherSuiteCode } from './common.ts';
+import { CipherSuiteCode, Extensions } from './common.ts';
+import { Credential } from './credential.ts';
 import { GroupContext } from './group-context.ts';
+import { namedEnum } from './named-enum.ts';
 import { Proposal } from './proposal.ts';
 
-/** The format version this module writes and reads. */
-export const GROUP_STATE_FORMAT_VERSION = 1;
+/** The format version this module writes (it also reads version 1). */
+export const GROUP_STATE_FORMAT_VERSION = 2;
 
 const PrivateNodeKey = struct({ node: uint32, privateKey: opaqueVar });
 const JoinerSecrets = struct({ joinerSecret: opaqueVar, welcomeSecret: opaqueVar });
@@ -82,11 +98,32 @@ const NodeStateCodec: Codec<NodeState> = {
 };
 const SecretTreeNode = struct({ node: uint32, state: NodeStateCodec });
 const ResumptionPskCodec = struct({ epoch: uint64, psk: opaqueVar });
-const CachedProposalCodec = struct({ ref: opaqueVar, proposal: Proposal, senderLeafIndex: uint32 });
+const CachedProposalV1 = struct({ ref: opaqueVar, proposal: Proposal, senderLeafIndex: uint32 });
+const CachedProposalCodec = struct({
+  ref: opaqueVar,
+  proposal: Proposal,
+  senderLeafIndex: uint32,
+  senderType: namedEnum(uint8, { member: 1, external: 2, new_member_proposal: 3 }),
+});
 const PendingUpdateCodec = struct({ ref: opaqueVar, privateKey: opaqueVar });
-const PendingCommitCodec = struct({ message: opaqueVar, nextState: opaqueVar });
+const PendingCommitV1 = struct({ message: opaqueVar, nextState: opaqueVar });
+const PendingCommitCodec = struct({ message: opaqueVar, nextState: opaqueVar, external: uint8 });
+const RetainedEpochCodec = struct({
+  groupContext: GroupContext,
+  senderDataSecret: opaqueVar,
+  leafCount: uint32,
+  secretTree: vector(SecretTreeNode),
+  members: vector(optional(struct({ signatureKey: opaqueVar, credential: Credential }))),
+  endedAt: optional(uint64),
+});
+const ReinitCodec = struct({
+  groupId: opaqueVar,
+  version: uint16,
+  cipherSuite: uint16,
+  extensions: Extensions,
+});
 
-const fields = {
+const fieldsV1 = {
   cipherSuite: CipherSuiteCode,
   groupContext: GroupContext,
   ratchetTree: opaqueVar,
@@ -99,11 +136,18 @@ const fields = {
   secretTree: vector(SecretTreeNode),
   interimTranscriptHash: opaqueVar,
   resumptionPsks: vector(ResumptionPskCodec),
-  proposals: vector(CachedProposalCodec),
+  proposals: vector(CachedProposalV1),
   pendingUpdates: vector(PendingUpdateCodec),
-  pendingCommit: optional(PendingCommitCodec),
+  pendingCommit: optional(PendingCommitV1),
 };
-const Body = struct(fields);
+const BodyV1 = struct(fieldsV1);
+const Body = struct({
+  ...fieldsV1,
+  proposals: vector(CachedProposalCodec),
+  pendingCommit: optional(PendingCommitCodec),
+  retainedEpochs: vector(RetainedEpochCodec),
+  reinit: optional(ReinitCodec),
+});
 
 /** The decoded persisted group state (plain data). */
 export type GroupStateData = Infer<typeof Body>;
@@ -116,11 +160,20 @@ export const GroupStateData: Codec<GroupStateData> = {
   },
   decode(reader: Reader): GroupStateData {
     const version = uint16.decode(reader);
-    if (version !== GROUP_STATE_FORMAT_VERSION) {
-      throw new SigilError('UNSUPPORTED_VERSION', 'unknown group state format version', {
-        details: { version },
-      });
+    if (version === GROUP_STATE_FORMAT_VERSION) return Body.decode(reader);
+    if (version === 1) {
+      const v1 = BodyV1.decode(reader);
+      return {
+        ...v1,
+        proposals: v1.proposals.map((p) => ({ ...p, senderType: 'member' as const })),
+        pendingCommit:
+          v1.pendingCommit === undefined ? undefined : { ...v1.pendingCommit, external: 0 },
+        retainedEpochs: [],
+        reinit: undefined,
+      };
     }
-    return Body.decode(reader);
+    throw new SigilError('UNSUPPORTED_VERSION', 'unknown group state format version', {
+      details: { version },
+    });
   },
 };
