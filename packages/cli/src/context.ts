@@ -6,7 +6,7 @@
  */
 import { readFileSync, renameSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
-import type { Contact, SigilClient } from '@sigil/client';
+import type { Contact, Message, SigilClient } from '@sigil/client';
 import { openProfile } from '@sigil/client/node';
 import { type OptionSpec, type Parsed, parse, passphrase, profileDir } from './args.ts';
 import type { ErrorContext } from './exit-codes.ts';
@@ -100,6 +100,7 @@ export function markShown(profile: string, seq: number): void {
 export class ContactNames {
   readonly #client: SigilClient;
   readonly #names = new Map<string, string | undefined>();
+  readonly #groups = new Map<string, string | undefined>();
 
   constructor(client: SigilClient) {
     this.#client = client;
@@ -108,6 +109,20 @@ export class ContactNames {
   /** Loads every stored contact. */
   async load(): Promise<void> {
     for (const c of await this.#client.contacts()) this.#names.set(c.id, c.username);
+  }
+
+  /**
+   * The names to show for a message: the contact's username (for a group message, the
+   * sender's), and for a group message the group's name (`undefined` for a group left).
+   */
+  async forMessage(m: Message): Promise<{ contact: string | undefined; group?: string }> {
+    if (m.groupId === undefined) return { contact: await this.name(m.contactId) };
+    if (!this.#groups.has(m.groupId)) {
+      this.#groups.set(m.groupId, (await this.#client.getGroup(m.groupId))?.name);
+    }
+    const contact = await this.#client.contact(m.sender.accountId);
+    const group = this.#groups.get(m.groupId);
+    return { contact: contact?.username, ...(group === undefined ? {} : { group }) };
   }
 
   /** The username of a contact id, or `undefined` (not a contact, or no username). */

@@ -34,6 +34,9 @@ const EXIT_BY_CODE: Readonly<Record<string, number>> = {
   NO_LOCAL_ACCOUNT: EXIT.notFound,
   NOT_FOUND: EXIT.notFound,
   CONTACT_NOT_FOUND: EXIT.notFound,
+  GROUP_NOT_FOUND: EXIT.notFound,
+  NOT_GROUP_MEMBER: EXIT.notFound,
+  KEY_PACKAGE_NOT_FOUND: EXIT.notFound,
   IDENTITY_CHANGED: EXIT.notFound,
   PASSPHRASE_REQUIRED: EXIT.notFound,
   STORAGE_KEY_INVALID: EXIT.notFound,
@@ -66,6 +69,12 @@ export function describeError(error: unknown, ctx: ErrorContext): string {
       return `no user ${ctx.contact ?? ctx.username ?? ''} on the relay; check the spelling`;
     case 'CONTACT_NOT_FOUND':
       return `no contact ${contact}; run \`sigil contacts add ${contact}\` first`;
+    case 'GROUP_NOT_FOUND':
+      return `no group ${String(error.details?.group ?? '')} here; \`sigil group list\` shows your groups`;
+    case 'NOT_GROUP_MEMBER':
+      return 'this device is no longer in that group';
+    case 'KEY_PACKAGE_NOT_FOUND':
+      return 'someone to add has no device that can join groups yet; ask them to run `sigil inbox` once, then retry';
     case 'IDENTITY_CHANGED':
       return `contact ${contact} changed their identity key; run \`sigil verify ${contact}\` then \`sigil contacts accept ${contact}\``;
     case 'RELAY_UNREACHABLE':

@@ -39,9 +39,17 @@ export function processOutput(json: boolean): Output {
   };
 }
 
-/** A message as a JSON object: `contact` is the contact's username when known. */
-export function messageJson(m: Message, contact: string | undefined): Record<string, unknown> {
+/**
+ * A message as a JSON object: `contact` is the contact's username when known (for a group
+ * message, the sender's), `group` the group's name.
+ */
+export function messageJson(
+  m: Message,
+  contact: string | undefined,
+  group?: string,
+): Record<string, unknown> {
   return {
+    ...(m.groupId === undefined ? {} : { groupId: m.groupId, group: group ?? null }),
     seq: m.seq,
     id: m.id,
     contact: contact ?? null,
@@ -56,10 +64,20 @@ export function messageJson(m: Message, contact: string | undefined): Record<str
   };
 }
 
-/** A message as one human line: `[time] bob: text` or `[time] you -> bob: text`. */
-export function messageLine(m: Message, contact: string | undefined): string {
-  const who = contact ?? `${m.contactId.slice(0, 12)}…`;
+/**
+ * A message as one human line: `[time] bob: text` or `[time] you -> bob: text`; a group
+ * message `[time] #team bob: text` or `[time] you -> #team: text`.
+ */
+export function messageLine(m: Message, contact: string | undefined, group?: string): string {
   const time = new Date(m.receivedAt).toISOString().slice(0, 19).replace('T', ' ');
   const body = m.body.type === 'text' ? m.body.text : `(${m.body.data.length} bytes)`;
+  if (m.groupId !== undefined) {
+    const room = `#${group ?? `${m.groupId.slice(0, 12)}…`}`;
+    const sender = contact ?? `${m.sender.accountId.slice(0, 12)}…`;
+    return m.direction === 'in'
+      ? `[${time}] ${room} ${sender}: ${body}`
+      : `[${time}] you -> ${room}: ${body}`;
+  }
+  const who = contact ?? `${m.contactId.slice(0, 12)}…`;
   return m.direction === 'in' ? `[${time}] ${who}: ${body}` : `[${time}] you -> ${who}: ${body}`;
 }

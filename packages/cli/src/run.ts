@@ -9,6 +9,7 @@ import type { OptionSpec } from './args.ts';
 import * as contacts from './commands/contacts.ts';
 import * as debug from './commands/debug.ts';
 import * as devices from './commands/devices.ts';
+import * as group from './commands/group.ts';
 import * as inbox from './commands/inbox.ts';
 import * as init from './commands/init.ts';
 import * as send from './commands/send.ts';
@@ -35,6 +36,7 @@ const COMMANDS: Readonly<Record<string, Command>> = {
   devices: { ...devices, maxPositionals: 0 },
   whoami: { ...whoami, maxPositionals: 0 },
   debug: { ...debug, maxPositionals: 1 },
+  group: { ...group, maxPositionals: Number.POSITIVE_INFINITY },
 };
 
 /** The help text (`sigil help`). */
@@ -49,6 +51,11 @@ usage: sigil <command> [options]
   watch                                      stream incoming messages (Ctrl-C stops)
   contacts add <username> | list | accept <contact>
   verify <contact> [--confirm]               show the safety number; --confirm marks verified
+  group create <name> [user...]              create a group (your other devices join too)
+  group add|remove <group> <user...>         add or remove people (all their devices)
+  group send <group> [text]                  send to a group (text from stdin when omitted)
+  group list | leave <group> | history <group>
+                                             <group>: its id or a unique prefix of its name
   devices                                    this account's devices
   whoami                                     this profile's account
 

@@ -9,6 +9,7 @@
 import { SigilError } from '@sigil/errors';
 import * as account from './account.ts';
 import * as contacts from './contacts.ts';
+import { maintainKeyPackages } from './groups/key-packages.ts';
 import { ENVELOPE_DEDUPE_RETENTION_MS } from './limits.ts';
 import { processOutbox } from './outbox.ts';
 import { maintainPreKeys } from './prekeys.ts';
@@ -24,6 +25,7 @@ export class Background {
   #outbox: Promise<void> | undefined;
   #outboxAgain = false;
   #preKeys: Promise<void> | undefined;
+  #keyPackages: Promise<void> | undefined;
   #stopped = false;
 
   constructor(rt: Runtime) {
@@ -36,6 +38,7 @@ export class Background {
     if (interval > 0) {
       this.#timer = setInterval(() => {
         void this.preKeys();
+        void this.keyPackages();
         this.#prune();
       }, interval);
       (this.#timer as { unref?: () => void }).unref?.();
@@ -68,6 +71,7 @@ export class Background {
     return () => {
       if (processed.outbox) this.kickOutbox();
       if (processed.usedPreKeys) void this.preKeys();
+      if (processed.usedKeyPackage === true) void this.keyPackages();
       if (processed.staleList !== undefined) this.#refreshList(processed.staleList);
     };
   }
@@ -85,6 +89,21 @@ export class Background {
   /** Prekey maintenance whose failure becomes an `error` event. */
   preKeys(): Promise<void> {
     return this.preKeyRun().catch((error: unknown) => this.report(error, 'prekeys'));
+  }
+
+  /**
+   * MLS KeyPackage maintenance (groups/key-packages.ts), one run at a time; a failure becomes
+   * an `error` event (`during: 'group'`).
+   */
+  keyPackages(): Promise<void> {
+    this.#keyPackages ??= this.#track(
+      maintainKeyPackages(this.#rt)
+        .catch((error: unknown) => this.report(error, 'group'))
+        .finally(() => {
+          this.#keyPackages = undefined;
+        }),
+    );
+    return this.#keyPackages;
   }
 
   /** Runs the outbox; a kick during a run runs it again afterwards. */

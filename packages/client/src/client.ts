@@ -27,6 +27,8 @@ import { Connection } from './connection.ts';
 import * as contacts from './contacts.ts';
 import { type ClientDeps, defaultTransport, type Transport } from './deps.ts';
 import { Emitter, type Listener } from './events.ts';
+import { attachGroups, type GroupsContext } from './groups/context.ts';
+import * as groups from './groups/operations.ts';
 import { toHex } from './internal/bytes.ts';
 import {
   controlContent,
@@ -41,7 +43,7 @@ import type { RelayEnvelope } from './relay-api.ts';
 import { type Runtime, resolveOptions, type Services } from './runtime.ts';
 import { Sealer } from './sealer.ts';
 import { deliver, targetFor } from './send.ts';
-import type { AccountInfo, ClientEvents, Contact, Message } from './types.ts';
+import type { AccountInfo, ClientEvents, Contact, GroupSummary, Message } from './types.ts';
 
 /** Options of {@link SigilClient.open}. */
 export interface OpenOptions {
@@ -57,6 +59,8 @@ export class SigilClient {
   #rt: Runtime | undefined;
   #background: Background | undefined;
   #connection: Connection | undefined;
+  #groups: GroupsContext | undefined;
+  #unfollow: (() => void) | undefined;
 
   /** @throws SigilError `INVALID_KEY_LENGTH` unless the storage key is 32 bytes. */
   constructor(deps: ClientDeps) {
@@ -103,7 +107,9 @@ export class SigilClient {
    */
   async createAccount(params: { relayUrl: string; username?: string }): Promise<AccountInfo> {
     this.#requireClosed();
-    this.#started(await account.createAccount(this.#services, this.#transport, params));
+    await this.#started(
+      await account.createAccount(this.#services, this.#transport, params),
+    ).keyPackages();
     return this.whoami();
   }
 
@@ -119,7 +125,9 @@ export class SigilClient {
     username?: string;
   }): Promise<AccountInfo> {
     this.#requireClosed();
-    this.#started(await account.joinAccount(this.#services, this.#transport, params));
+    await this.#started(
+      await account.joinAccount(this.#services, this.#transport, params),
+    ).keyPackages();
     return this.whoami();
   }
 
@@ -138,6 +146,7 @@ export class SigilClient {
       background.report(error, 'device-list');
     }
     await background.preKeys();
+    await background.keyPackages();
     if (options.connect !== false) this.connect();
     return this.whoami();
   }
@@ -181,6 +190,10 @@ export class SigilClient {
   async close(): Promise<void> {
     await this.#connection?.stop();
     this.#connection = undefined;
+    this.#unfollow?.();
+    this.#unfollow = undefined;
+    await this.#groups?.stop();
+    this.#groups = undefined;
     await this.#background?.stop();
     this.#background = undefined;
     this.#rt = undefined;
@@ -218,7 +231,10 @@ export class SigilClient {
 
   /** Removes another device from the account (only on the device holding the account key). */
   async removeDevice(deviceId: number): Promise<void> {
-    await account.removeDevice(this.#require(), deviceId);
+    const rt = this.#require();
+    await account.removeDevice(rt, deviceId);
+    // Its leaves leave every group this device is in (a failure is an `error` event).
+    await groups.syncGroupsOf(rt, rt.state.accountId);
   }
 
   /**
@@ -386,6 +402,77 @@ export class SigilClient {
     }
   }
 
+  /**
+   * Creates a group named `name` with `members` (every device of each) and this account's other
+   * devices. Emits `group` (`joined`).
+   * @throws SigilError `INVALID_ARGUMENT` (bad name), `CONTACT_NOT_FOUND`, `IDENTITY_CHANGED`,
+   *   `KEY_PACKAGE_NOT_FOUND` (a contact with no device that can join), relay codes.
+   */
+  async createGroup(
+    name: string,
+    members: readonly (Contact | string)[] = [],
+  ): Promise<GroupSummary> {
+    return groups.createGroup(this.#require(), name, members);
+  }
+
+  /**
+   * Adds contacts (every device of each) to a group.
+   * @throws SigilError `GROUP_NOT_FOUND`, `CONTACT_NOT_FOUND`, `IDENTITY_CHANGED`,
+   *   `KEY_PACKAGE_NOT_FOUND`, `GROUP_EPOCH_MISMATCH` (other members kept committing), relay codes.
+   */
+  async addToGroup(
+    groupId: string,
+    contacts: readonly (Contact | string)[],
+  ): Promise<GroupSummary> {
+    return groups.addToGroup(this.#require(), groupId, contacts);
+  }
+
+  /**
+   * Removes contacts (every device of each) from a group.
+   * @throws SigilError `GROUP_NOT_FOUND`, `CONTACT_NOT_FOUND`, `INVALID_ARGUMENT` (this account:
+   *   use `leaveGroup`), `GROUP_EPOCH_MISMATCH`, relay codes.
+   */
+  async removeFromGroup(
+    groupId: string,
+    contacts: readonly (Contact | string)[],
+  ): Promise<GroupSummary> {
+    return groups.removeFromGroup(this.#require(), groupId, contacts);
+  }
+
+  /**
+   * Leaves a group with every device of this account (another member commits it; the messages
+   * stay stored). Emits `group` (`removed`).
+   */
+  async leaveGroup(groupId: string): Promise<void> {
+    await groups.leaveGroup(this.#require(), groupId);
+  }
+
+  /**
+   * Sends text or bytes to every member device of a group; returns the stored message.
+   * @throws SigilError `GROUP_NOT_FOUND`, `PAYLOAD_TOO_LARGE`, `GROUP_EPOCH_MISMATCH`, relay codes.
+   */
+  async sendToGroup(groupId: string, body: string | Uint8Array): Promise<Message> {
+    return groups.sendToGroup(this.#require(), groupId, body);
+  }
+
+  /** Every group this device is in. */
+  async listGroups(): Promise<GroupSummary[]> {
+    return groups.listGroups(this.#require());
+  }
+
+  /** A group this device is in, or `undefined`. */
+  async getGroup(groupId: string): Promise<GroupSummary | undefined> {
+    return groups.getGroup(this.#require(), groupId);
+  }
+
+  /** A group's stored messages, oldest first (also after leaving it). */
+  async groupHistory(
+    groupId: string,
+    options: { after?: number; limit?: number } = {},
+  ): Promise<Message[]> {
+    return groups.groupHistory(this.#require(), groupId, options);
+  }
+
   /** Checks the prekeys on the relay now (refill, rotation); normally automatic. */
   async maintainPreKeys(): Promise<void> {
     this.#require();
@@ -428,6 +515,11 @@ export class SigilClient {
     const background = new Background(rt);
     this.#rt = rt;
     this.#background = background;
+    this.#groups = attachGroups(rt, { catchUp: () => this.receivePending() });
+    // A device list that changed moves the groups with it (whoever notices first commits).
+    this.#unfollow = rt.emitter.on('device-list-changed', (event) =>
+      groups.followDeviceList(rt, event.accountId),
+    );
     background.start();
     return background;
   }

@@ -33,6 +33,8 @@ export { MemoryStore } from './store/memory.ts';
 export type {
   ClientStore,
   ContactRecord,
+  GroupRow,
+  KeyPackageSecretRow,
   MessageQuery,
   MessageRow,
   NewMessageRow,

@@ -70,3 +70,24 @@ export const MAX_MESSAGE_BYTES = 200 * 1024;
 
 /** Timeout of one HTTP request to the relay. */
 export const REQUEST_TIMEOUT_MS = 30_000;
+
+/** One-time MLS KeyPackages a device keeps on the relay (groups), besides the last-resort one. */
+export const KEY_PACKAGE_TARGET = 20;
+
+/** Refill the KeyPackages below this many. */
+export const KEY_PACKAGE_REFILL_THRESHOLD = 10;
+
+/**
+ * A KeyPackage's lifetime (`not_after - not_before`, from an hour before its creation), ms. The
+ * MLS package accepts at most 90 days.
+ */
+export const KEY_PACKAGE_LIFETIME_MS = 60 * 24 * 60 * 60 * 1000;
+
+/** The last-resort KeyPackage is replaced this often, ms. */
+export const LAST_RESORT_KEY_PACKAGE_ROTATION_MS = 30 * 24 * 60 * 60 * 1000;
+
+/** Attempts of a group commit or send that lose the epoch to another member's commit. */
+export const GROUP_COMMIT_ATTEMPTS = 5;
+
+/** The Sigil group-name GroupContext extension (private use); every Sigil leaf advertises it. */
+export const GROUP_NAME_EXTENSION = 0xf5a1;

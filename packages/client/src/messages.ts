@@ -14,6 +14,9 @@ import type { Services } from './runtime.ts';
 import type { MessageRow, NewMessageRow } from './store.ts';
 import type { Message, MessageBody } from './types.ts';
 
+/** The conversation id of a group's messages is this prefix and the group id. */
+export const GROUP_CONVERSATION_PREFIX = 'group:';
+
 /** The row id that seals a message body. */
 export function messageRowId(senderAccountId: string, messageId: string): string {
   return `${senderAccountId}/${messageId}`;
@@ -112,6 +115,9 @@ export function toMessage(services: Services, row: MessageRow): Message {
     sentAt: row.sentAt,
     receivedAt: row.receivedAt,
     body,
+    ...(row.contactId.startsWith(GROUP_CONVERSATION_PREFIX)
+      ? { groupId: row.contactId.slice(GROUP_CONVERSATION_PREFIX.length) }
+      : {}),
   };
 }
 

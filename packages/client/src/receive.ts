@@ -30,6 +30,7 @@ import {
 } from '@sigil/protocol';
 import { decode } from '@sigil/wire';
 import { Content, ContentType } from '@sigil/wire/formats';
+import { processGroupEnvelope } from './groups/receive.ts';
 import { accountIdOf, fromBase64url, isAccountId, toHex } from './internal/bytes.ts';
 import { MAX_RESENDS } from './limits.ts';
 import { bodyOf, messageRow, toMessage } from './messages.ts';
@@ -47,6 +48,8 @@ export interface Processed {
   readonly outbox: boolean;
   /** One-time prekeys were used (check the relay's counts soon). */
   readonly usedPreKeys: boolean;
+  /** A Welcome used one of this device's MLS KeyPackages (check the relay's count soon). */
+  readonly usedKeyPackage?: boolean;
   /**
    * An account to fetch the device list of: its held list lacks the sending device, or it is a
    * sync copy's destination without a contact here yet.
@@ -93,6 +96,7 @@ export async function processEnvelope(rt: Runtime, envelope: RelayEnvelope): Pro
     };
   }
   const hash = rt.crypto.hash.digest('sha256', bytes);
+  if (envelope.groupId !== undefined) return processGroupEnvelope(rt, envelope, bytes, hash);
   const now = rt.clock.now();
   const result = await rt.store.transaction(async (tx): Promise<Processed> => {
     if (await tx.hasEnvelope(hash)) return NOTHING;

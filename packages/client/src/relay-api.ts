@@ -38,9 +38,33 @@ export interface RelayEnvelope {
   /** The relay's id (decimal), for the acknowledgement. */
   readonly id: string;
   readonly sender: { readonly accountId: string; readonly deviceId: number };
-  /** The `SessionMessage` bytes, base64url. */
+  /** The `SessionMessage` bytes, base64url; for a group envelope an encoded MLSMessage. */
   readonly ciphertext: string;
   readonly receivedAt: number;
+  /** Present for group traffic: the MLS group id (base64url). */
+  readonly groupId?: string;
+}
+
+/** The KeyPackage counts `PUT /v1/mls/key-packages` and its `count` route return. */
+export interface KeyPackageCounts {
+  readonly count: number;
+  readonly hasLastResort: boolean;
+}
+
+/** A member device named in a group commit. */
+export interface GroupDeviceRef {
+  readonly accountId: string;
+  readonly deviceId: number;
+}
+
+/** A group commit for `POST /v1/groups/:id/commit` (bytes are encoded MLSMessages). */
+export interface GroupCommitUpload {
+  readonly epoch: bigint;
+  readonly commit: Uint8Array;
+  readonly welcome?: Uint8Array | undefined;
+  readonly groupInfo?: Uint8Array | undefined;
+  readonly add?: readonly GroupDeviceRef[];
+  readonly remove?: readonly GroupDeviceRef[];
 }
 
 /** Signs a relay-authentication content with the device signing key. */
@@ -212,6 +236,96 @@ export class RelayApi {
     if (ids.length > 0) await this.#call('POST', '/v1/messages/ack', { ids });
   }
 
+  /** `PUT /v1/mls/key-packages`: one-time KeyPackages and/or a new last-resort one. */
+  async putKeyPackages(
+    keyPackages: readonly Uint8Array[],
+    lastResort?: Uint8Array,
+  ): Promise<KeyPackageCounts> {
+    const res = await this.#call<KeyPackageCounts>('PUT', '/v1/mls/key-packages', {
+      keyPackages: keyPackages.map(toBase64url),
+      ...(lastResort === undefined ? {} : { lastResort: toBase64url(lastResort) }),
+    });
+    return counts(res);
+  }
+
+  /** `GET /v1/mls/key-packages/count`. */
+  async keyPackageCount(): Promise<KeyPackageCounts> {
+    return counts(await this.#call<KeyPackageCounts>('GET', '/v1/mls/key-packages/count'));
+  }
+
+  /** `POST /v1/mls/key-packages/claim`: one KeyPackage (unverified) per device of an account. */
+  async claimKeyPackages(
+    accountId: string,
+  ): Promise<{ keyPackages: Map<number, Uint8Array>; missingDeviceIds: number[] }> {
+    const res = await this.#call<{
+      keyPackages: { deviceId: number; keyPackage: string }[];
+      missingDeviceIds?: number[];
+    }>('POST', '/v1/mls/key-packages/claim', { accountId });
+    if (!Array.isArray(res.keyPackages)) throw invalidResponse();
+    const keyPackages = new Map<number, Uint8Array>();
+    for (const entry of res.keyPackages) {
+      if (!Number.isInteger(entry?.deviceId)) throw invalidResponse();
+      keyPackages.set(entry.deviceId, fromBase64url(str(entry.keyPackage)));
+    }
+    const missing = Array.isArray(res.missingDeviceIds) ? res.missingDeviceIds.map(Number) : [];
+    return { keyPackages, missingDeviceIds: missing };
+  }
+
+  /** `POST /v1/groups`: registers a new group with this device its only member (epoch 0). */
+  async createGroup(groupId: string): Promise<void> {
+    await this.#call('POST', '/v1/groups', { groupId });
+  }
+
+  /**
+   * `POST /v1/groups/:id/commit`; resolves with the new epoch.
+   * @throws SigilError `GROUP_EPOCH_MISMATCH` (another commit won the epoch), relay codes.
+   */
+  async groupCommit(groupId: string, upload: GroupCommitUpload): Promise<bigint> {
+    const res = await this.#call<{ epoch: string }>(
+      'POST',
+      `/v1/groups/${encodeURIComponent(groupId)}/commit`,
+      {
+        epoch: upload.epoch.toString(),
+        commit: toBase64url(upload.commit),
+        ...(upload.welcome === undefined ? {} : { welcome: toBase64url(upload.welcome) }),
+        ...(upload.groupInfo === undefined ? {} : { groupInfo: toBase64url(upload.groupInfo) }),
+        ...(upload.add === undefined || upload.add.length === 0 ? {} : { add: upload.add }),
+        ...(upload.remove === undefined || upload.remove.length === 0
+          ? {}
+          : { remove: upload.remove }),
+      },
+    );
+    return decimal(res.epoch);
+  }
+
+  /** `POST /v1/groups/:id/messages`: an application message or proposal of the current epoch. */
+  async groupMessage(groupId: string, message: Uint8Array): Promise<void> {
+    await this.#call('POST', `/v1/groups/${encodeURIComponent(groupId)}/messages`, {
+      message: toBase64url(message),
+    });
+  }
+
+  /** `POST /v1/groups/:id/leave` with the self-Remove proposal for the other members. */
+  async leaveGroup(groupId: string, proposal?: Uint8Array): Promise<void> {
+    await this.#call(
+      'POST',
+      `/v1/groups/${encodeURIComponent(groupId)}/leave`,
+      proposal === undefined ? {} : { proposal: toBase64url(proposal) },
+    );
+  }
+
+  /** `GET /v1/groups/:id/info`: the relay's epoch and GroupInfo of a group. */
+  async groupInfo(groupId: string): Promise<{ epoch: bigint; groupInfo?: Uint8Array }> {
+    const res = await this.#call<{ epoch: string; groupInfo?: string }>(
+      'GET',
+      `/v1/groups/${encodeURIComponent(groupId)}/info`,
+    );
+    return {
+      epoch: decimal(res.epoch),
+      ...(res.groupInfo === undefined ? {} : { groupInfo: fromBase64url(str(res.groupInfo)) }),
+    };
+  }
+
   /** The WebSocket URL with the current token (`?token=`: browsers cannot set headers). */
   socketUrl(): string {
     const url = new URL(`${this.baseUrl}/v1/ws`);
@@ -295,6 +409,18 @@ function relayError(response: Response, json: unknown): SigilError {
 
 function invalidResponse(): SigilError {
   return new SigilError('RELAY_RESPONSE_INVALID', 'the relay answered something unexpected');
+}
+
+function counts(res: KeyPackageCounts): KeyPackageCounts {
+  if (!Number.isInteger(res.count) || typeof res.hasLastResort !== 'boolean') {
+    throw invalidResponse();
+  }
+  return { count: res.count, hasLastResort: res.hasLastResort };
+}
+
+function decimal(value: unknown): bigint {
+  if (typeof value !== 'string' || !/^\d{1,20}$/.test(value)) throw invalidResponse();
+  return BigInt(value);
 }
 
 function str(value: unknown): string {

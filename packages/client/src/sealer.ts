@@ -22,7 +22,15 @@ import { SigilError } from '@sigil/errors';
 import { utf8 } from './internal/bytes.ts';
 
 /** The kinds of sealed blobs (part of the AAD). */
-export type SealedKind = 'account' | 'prekey' | 'session' | 'message' | 'sent' | 'storage-check';
+export type SealedKind =
+  | 'account'
+  | 'prekey'
+  | 'session'
+  | 'message'
+  | 'sent'
+  | 'storage-check'
+  | 'key-package'
+  | 'group';
 
 const NONCE_LENGTH = 12;
 const TAG_LENGTH = 16;

@@ -136,6 +136,28 @@ export interface OutboxRow {
   readonly attempts: number;
 }
 
+/** A KeyPackage this device published (groups): its private keys, sealed. */
+export interface KeyPackageSecretRow {
+  /** KeyPackageRef (RFC 9420 §5.2), hex. */
+  readonly ref: string;
+  /** The sealed KeyPackage and its private keys. */
+  readonly data: Uint8Array;
+  /** The last-resort KeyPackage (kept after use). */
+  readonly lastResort: boolean;
+  /** When it was created, ms since the epoch. */
+  readonly createdAt: number;
+}
+
+/** A group this device is in: its sealed state (MLS GroupState encoding, name). */
+export interface GroupRow {
+  /** The MLS group id, base64url. */
+  readonly groupId: string;
+  /** The sealed group record. */
+  readonly data: Uint8Array;
+  /** When it was last written, ms since the epoch. */
+  readonly updatedAt: number;
+}
+
 /** The operations of one transaction. Every method may reject with `STORAGE_FAILURE`. */
 export interface StoreTransaction {
   /** The sealed account state, or `undefined` if no account was created here. */
@@ -200,6 +222,20 @@ export interface StoreTransaction {
   deleteOutbox(id: number): Promise<void>;
   /** Queued work, oldest first. */
   listOutbox(limit: number): Promise<readonly OutboxRow[]>;
+
+  getKeyPackageSecret(ref: string): Promise<KeyPackageSecretRow | undefined>;
+  /** Inserts or replaces by `ref`. */
+  putKeyPackageSecret(row: KeyPackageSecretRow): Promise<void>;
+  deleteKeyPackageSecret(ref: string): Promise<void>;
+  /** Every KeyPackage secret, oldest first. */
+  listKeyPackageSecrets(): Promise<readonly KeyPackageSecretRow[]>;
+
+  getGroup(groupId: string): Promise<GroupRow | undefined>;
+  /** Inserts or replaces by `groupId`. */
+  putGroup(row: GroupRow): Promise<void>;
+  deleteGroup(groupId: string): Promise<void>;
+  /** Every group, by group id. */
+  listGroups(): Promise<readonly GroupRow[]>;
 }
 
 /** A local store: transactions, and closing. */

@@ -66,6 +66,33 @@ export interface Message {
   /** When this device stored it, ms. */
   readonly receivedAt: number;
   readonly body: MessageBody;
+  /** For a group message: the group's id (base64url); `contactId` is `group:<groupId>`. */
+  readonly groupId?: string;
+}
+
+/** A member account of a group and its devices in the group. */
+export interface GroupMember {
+  readonly accountId: string;
+  /** The contact's username (or this account's own), when known. */
+  readonly username?: string;
+  readonly deviceIds: readonly number[];
+}
+
+/** A group this device is in. */
+export interface GroupSummary {
+  /** The MLS group id, base64url. */
+  readonly id: string;
+  /** The name given at creation (carried in the group context). */
+  readonly name: string;
+  readonly members: readonly GroupMember[];
+  /** The current MLS epoch. */
+  readonly epoch: bigint;
+}
+
+/** This device joined a group, a group's membership changed, or this device left or was removed. */
+export interface GroupEvent {
+  readonly groupId: string;
+  readonly kind: 'joined' | 'changed' | 'removed';
 }
 
 /** A contact's username now points to a different account key. */
@@ -129,7 +156,14 @@ export interface ClientErrorEvent {
   readonly code: string;
   readonly error: unknown;
   /** What the client was doing. */
-  readonly during: 'receive' | 'prekeys' | 'outbox' | 'connection' | 'device-list' | 'listener';
+  readonly during:
+    | 'receive'
+    | 'prekeys'
+    | 'outbox'
+    | 'connection'
+    | 'device-list'
+    | 'listener'
+    | 'group';
 }
 
 /** Every event a `SigilClient` emits, by name. */
@@ -141,4 +175,5 @@ export interface ClientEvents {
   connection: ConnectionEvent;
   receipt: ReceiptEvent;
   error: ClientErrorEvent;
+  group: GroupEvent;
 }

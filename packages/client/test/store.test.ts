@@ -1,14 +1,18 @@
 /**
- * The ClientStore contract, on both implementations (memory and node:sqlite): transactions are
- * atomic (a rejection leaves nothing) and run one at a time, messages are unique per (sender,
- * message id), and every table keeps and finds what it is given.
+ * The ClientStore contract, on every implementation (memory, node:sqlite, IndexedDB through
+ * fake-indexeddb): transactions are atomic (a rejection leaves nothing) and run one at a time,
+ * messages are unique per (sender, message id), and every table keeps and finds what it is given.
  */
 import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
+import { DatabaseSync } from 'node:sqlite';
+import { IDBFactory, IDBKeyRange } from 'fake-indexeddb';
 import { afterEach, describe, expect, it } from 'vitest';
+import { IndexedDbStore } from '../src/browser/index.ts';
 import { type ClientStore, type ContactRecord, MemoryStore } from '../src/index.ts';
 import { SqliteStore } from '../src/node/index.ts';
+import { CLIENT_MIGRATIONS } from '../src/node/sqlite-store.ts';
 
 const dirs: string[] = [];
 afterEach(() => {
@@ -28,6 +32,14 @@ const factories: [string, () => { store: ClientStore; reopen?: () => ClientStore
     () => {
       const path = sqlitePath();
       return { store: SqliteStore.open(path), reopen: () => SqliteStore.open(path) };
+    },
+  ],
+  [
+    'indexeddb',
+    () => {
+      // fake-indexeddb: a fresh in-memory IndexedDB per test, shared by the store and its reopen.
+      const options = { profile: 'test', indexedDB: new IDBFactory(), keyRange: IDBKeyRange };
+      return { store: new IndexedDbStore(options), reopen: () => new IndexedDbStore(options) };
     },
   ],
 ];
@@ -270,5 +282,87 @@ describe.each(factories)('%s store', (_name, make) => {
       },
     ]);
     await store.close();
+  });
+
+  it('KeyPackage secrets and groups: put replaces, get, list in order, delete', async () => {
+    const { store, reopen } = make();
+    await store.transaction(async (tx) => {
+      await tx.putKeyPackageSecret({ ref: 'bb', data: bytes(2), lastResort: false, createdAt: 20 });
+      await tx.putKeyPackageSecret({ ref: 'aa', data: bytes(1), lastResort: true, createdAt: 10 });
+      await tx.putKeyPackageSecret({ ref: 'cc', data: bytes(3), lastResort: false, createdAt: 30 });
+      await tx.putGroup({ groupId: 'g2', data: bytes(5), updatedAt: 1 });
+      await tx.putGroup({ groupId: 'g1', data: bytes(4), updatedAt: 2 });
+    });
+    await store.transaction(async (tx) => {
+      await tx.putKeyPackageSecret({ ref: 'cc', data: bytes(9), lastResort: false, createdAt: 30 });
+      await tx.deleteKeyPackageSecret('bb');
+      await tx.putGroup({ groupId: 'g2', data: bytes(6), updatedAt: 3 });
+    });
+    // A rejected transaction leaves both tables as they were.
+    await expect(
+      store.transaction(async (tx) => {
+        await tx.deleteGroup('g1');
+        await tx.deleteKeyPackageSecret('aa');
+        throw new Error('boom');
+      }),
+    ).rejects.toThrow('boom');
+    const check = async (s: ClientStore) =>
+      s.transaction(async (tx) => ({
+        kp: await tx.getKeyPackageSecret('cc'),
+        gone: await tx.getKeyPackageSecret('bb'),
+        kps: (await tx.listKeyPackageSecrets()).map((r) => [r.ref, r.lastResort, r.createdAt]),
+        group: await tx.getGroup('g2'),
+        missing: await tx.getGroup('g3'),
+        groups: (await tx.listGroups()).map((r) => r.groupId),
+      }));
+    const expected = {
+      kp: { ref: 'cc', data: bytes(9), lastResort: false, createdAt: 30 },
+      gone: undefined,
+      kps: [
+        ['aa', true, 10],
+        ['cc', false, 30],
+      ],
+      group: { groupId: 'g2', data: bytes(6), updatedAt: 3 },
+      missing: undefined,
+      groups: ['g1', 'g2'],
+    };
+    expect(await check(store)).toEqual(expected);
+    // Values handed out are copies.
+    const row = await store.transaction((tx) => tx.getGroup('g1'));
+    row?.data.fill(0);
+    expect((await store.transaction((tx) => tx.getGroup('g1')))?.data).toEqual(bytes(4));
+    await store.transaction(async (tx) => {
+      await tx.deleteGroup('g1');
+      await tx.deleteGroup('absent');
+    });
+    expect(await store.transaction(async (tx) => (await tx.listGroups()).length)).toBe(1);
+    await store.close();
+    if (reopen !== undefined) {
+      const again = reopen();
+      expect((await check(again)).kps).toEqual(expected.kps);
+      await again.close();
+    }
+  });
+});
+
+describe('sqlite store migrations', () => {
+  it('a file of schema version 1 is migrated and keeps its rows', async () => {
+    const path = sqlitePath();
+    const db = new DatabaseSync(path);
+    db.exec(CLIENT_MIGRATIONS[0] as string);
+    db.exec('PRAGMA user_version = 1');
+    db.prepare('INSERT INTO account (id, data) VALUES (1, ?)').run(bytes(7));
+    db.close();
+    const store = SqliteStore.open(path);
+    await store.transaction((tx) => tx.putGroup({ groupId: 'g', data: bytes(1), updatedAt: 1 }));
+    expect(
+      await store.transaction(async (tx) => [await tx.getAccount(), await tx.listGroups()]),
+    ).toEqual([bytes(7), [{ groupId: 'g', data: bytes(1), updatedAt: 1 }]]);
+    await store.close();
+    const check = new DatabaseSync(path);
+    expect(check.prepare('PRAGMA user_version').get()).toEqual({
+      user_version: CLIENT_MIGRATIONS.length,
+    });
+    check.close();
   });
 });

@@ -56,8 +56,8 @@ export async function run(ctx: CommandContext): Promise<number> {
     let shown = 0;
     for (const m of messages) {
       if (!all && !isNews(m, own)) continue;
-      const name = await names.name(m.contactId);
-      ctx.out.result(messageLine(m, name), messageJson(m, name));
+      const { contact: name, group } = await names.forMessage(m);
+      ctx.out.result(messageLine(m, name, group), messageJson(m, name, group));
       shown++;
     }
     const last = messages.at(-1);

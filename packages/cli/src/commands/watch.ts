@@ -38,8 +38,11 @@ export async function run(ctx: CommandContext): Promise<number> {
       if (m.seq <= printed) return;
       printed = m.seq;
       if (isNews(m, ownDevice)) {
-        const name = await names.name(m.contactId);
-        ctx.out.result(messageLine(m, name), { type: 'message', ...messageJson(m, name) });
+        const { contact: name, group } = await names.forMessage(m);
+        ctx.out.result(messageLine(m, name, group), {
+          type: 'message',
+          ...messageJson(m, name, group),
+        });
       }
       markShown(ctx.profile, m.seq);
     });

@@ -24,6 +24,8 @@ import { decodeRecord, encodeRecord } from '../internal/json-record.ts';
 import type {
   ClientStore,
   ContactRecord,
+  GroupRow,
+  KeyPackageSecretRow,
   MessageQuery,
   MessageRow,
   NewMessageRow,
@@ -64,6 +66,14 @@ export const CLIENT_MIGRATIONS: readonly string[] = [
     PRIMARY KEY (account_id, device_id, hash)) STRICT;
   CREATE INDEX sent_account ON sent (account_id, sent_at);
   CREATE TABLE outbox (id INTEGER PRIMARY KEY AUTOINCREMENT, data BLOB NOT NULL) STRICT;
+  `,
+  // 2: groups (MLS KeyPackage secrets and group states).
+  `
+  CREATE TABLE key_packages (
+    ref TEXT PRIMARY KEY, data BLOB NOT NULL, last_resort INTEGER NOT NULL,
+    created_at INTEGER NOT NULL) STRICT;
+  CREATE TABLE group_states (
+    group_id TEXT PRIMARY KEY, data BLOB NOT NULL, updated_at INTEGER NOT NULL) STRICT;
   `,
 ];
 
@@ -423,5 +433,61 @@ class SqliteTransaction implements StoreTransaction {
         id: Number(row.id),
       }),
     );
+  }
+
+  #keyPackage(row: Row): KeyPackageSecretRow {
+    return {
+      ref: String(row.ref),
+      data: bytes(row.data),
+      lastResort: Number(row.last_resort) === 1,
+      createdAt: Number(row.created_at),
+    };
+  }
+  async getKeyPackageSecret(ref: string) {
+    const row = this.#get('SELECT * FROM key_packages WHERE ref = ?', ref);
+    return row === undefined ? undefined : this.#keyPackage(row);
+  }
+  async putKeyPackageSecret(row: KeyPackageSecretRow) {
+    this.#run(
+      'INSERT OR REPLACE INTO key_packages (ref, data, last_resort, created_at) VALUES (?, ?, ?, ?)',
+      row.ref,
+      row.data,
+      row.lastResort ? 1 : 0,
+      row.createdAt,
+    );
+  }
+  async deleteKeyPackageSecret(ref: string) {
+    this.#run('DELETE FROM key_packages WHERE ref = ?', ref);
+  }
+  async listKeyPackageSecrets() {
+    return this.#all('SELECT * FROM key_packages ORDER BY created_at, ref').map((row) =>
+      this.#keyPackage(row),
+    );
+  }
+
+  #group(row: Row): GroupRow {
+    return {
+      groupId: String(row.group_id),
+      data: bytes(row.data),
+      updatedAt: Number(row.updated_at),
+    };
+  }
+  async getGroup(groupId: string) {
+    const row = this.#get('SELECT * FROM group_states WHERE group_id = ?', groupId);
+    return row === undefined ? undefined : this.#group(row);
+  }
+  async putGroup(row: GroupRow) {
+    this.#run(
+      'INSERT OR REPLACE INTO group_states (group_id, data, updated_at) VALUES (?, ?, ?)',
+      row.groupId,
+      row.data,
+      row.updatedAt,
+    );
+  }
+  async deleteGroup(groupId: string) {
+    this.#run('DELETE FROM group_states WHERE group_id = ?', groupId);
+  }
+  async listGroups() {
+    return this.#all('SELECT * FROM group_states ORDER BY group_id').map((row) => this.#group(row));
   }
 }

@@ -19,6 +19,8 @@ import { toHex } from '../internal/bytes.ts';
 import type {
   ClientStore,
   ContactRecord,
+  GroupRow,
+  KeyPackageSecretRow,
   MessageQuery,
   MessageRow,
   NewMessageRow,
@@ -40,6 +42,8 @@ interface Tables {
   envelopes: Map<string, number>;
   sent: Map<string, SentRow>;
   outbox: Map<number, OutboxRow>;
+  keyPackages: Map<string, KeyPackageSecretRow>;
+  groups: Map<string, GroupRow>;
   nextSeq: number;
   nextOutboxId: number;
 }
@@ -56,6 +60,8 @@ function emptyTables(): Tables {
     envelopes: new Map(),
     sent: new Map(),
     outbox: new Map(),
+    keyPackages: new Map(),
+    groups: new Map(),
     nextSeq: 1,
     nextOutboxId: 1,
   };
@@ -73,6 +79,8 @@ function copyTables(t: Tables): Tables {
     envelopes: new Map(t.envelopes),
     sent: new Map(t.sent),
     outbox: new Map(t.outbox),
+    keyPackages: new Map(t.keyPackages),
+    groups: new Map(t.groups),
     nextSeq: t.nextSeq,
     nextOutboxId: t.nextOutboxId,
   };
@@ -265,5 +273,39 @@ class MemoryTransaction implements StoreTransaction {
   }
   async listOutbox(limit: number) {
     return [...this.#t.outbox.values()].slice(0, limit).map(clone);
+  }
+
+  async getKeyPackageSecret(ref: string) {
+    const row = this.#t.keyPackages.get(ref);
+    return row === undefined ? undefined : clone(row);
+  }
+  async putKeyPackageSecret(row: KeyPackageSecretRow) {
+    // Re-inserted to keep insertion order = creation order for a replaced row too.
+    this.#t.keyPackages.delete(row.ref);
+    this.#t.keyPackages.set(row.ref, clone(row));
+  }
+  async deleteKeyPackageSecret(ref: string) {
+    this.#t.keyPackages.delete(ref);
+  }
+  async listKeyPackageSecrets() {
+    return [...this.#t.keyPackages.values()]
+      .map(clone)
+      .sort((a, b) => a.createdAt - b.createdAt || (a.ref < b.ref ? -1 : 1));
+  }
+
+  async getGroup(groupId: string) {
+    const row = this.#t.groups.get(groupId);
+    return row === undefined ? undefined : clone(row);
+  }
+  async putGroup(row: GroupRow) {
+    this.#t.groups.set(row.groupId, clone(row));
+  }
+  async deleteGroup(groupId: string) {
+    this.#t.groups.delete(groupId);
+  }
+  async listGroups() {
+    return [...this.#t.groups.values()]
+      .map(clone)
+      .sort((a, b) => (a.groupId < b.groupId ? -1 : a.groupId > b.groupId ? 1 : 0));
   }
 }
