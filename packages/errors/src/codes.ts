@@ -220,6 +220,8 @@ export const ERROR_CODES = {
   SFRAME_COUNTER_EXHAUSTED: 'Usage',
   /** §4.4.1/§9.1: a key is already installed under this KID (reinstalling could reuse nonces). */
   SFRAME_KEY_ID_IN_USE: 'Usage',
+  // MLS groups (packages/mls/src/group): ReInit (§11.2), external commits (§12.4.3.2) and
+  // external senders (§12.1.8.1).
   /** §11.2: the group was ended by a committed ReInit: nothing more may be sent or committed. */
   MLS_GROUP_REINITIALIZED: 'Usage',
   /** §12.2: a Commit with a ReInit proposal and any other proposal. */
