@@ -3,9 +3,9 @@
  * (packages/web/dist) at its root with @fastify/static, so `npm start` gives a newcomer one
  * address for the API and the app.
  *
- * - Files of the build are served as they are; any other GET path without a file extension
- *   (a client route such as `/chat/<id>`) gets index.html. API paths (`/v1/...`, `/healthz`,
- *   `/readyz`, `/metrics`) never fall back: an unknown one is the relay's JSON 404.
+ * - Files of the build are served as they are; the app's client routes (`/`, `/chat/<id>`,
+ *   `/verify/<id>`, `/groups`, `/groups/<id>`, `/settings`: packages/web/src/router.ts) get
+ *   index.html. Anything else, API paths included, is the relay's JSON 404.
  * - Cache: hashed files under `assets/` are immutable for a year; everything else, index.html
  *   first, is `no-cache` (revalidated by ETag), so a new build is picked up at once.
  * - Every response of the app carries a Content-Security-Policy that allows only the app's own
@@ -13,13 +13,17 @@
  *   inline script, no eval, no framing; plus `X-Content-Type-Options: nosniff` and
  *   `Referrer-Policy: no-referrer`.
  *
+ * `GET /web-config.json` tells the app the relay's origin (`{ relayOrigin }`): device
+ * signatures bind it, so the app warns when it was opened under another name (localhost for
+ * 127.0.0.1), where signing in cannot work.
+ *
  * Configured by `webDir` (config.ts): unset serves packages/web/dist when it exists; `off`
  * serves nothing; a path serves that directory.
  *
  * @module
  */
 import { existsSync, statSync } from 'node:fs';
-import { extname, normalize, resolve, sep } from 'node:path';
+import { normalize, resolve, sep } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import fastifyStatic from '@fastify/static';
 import type { FastifyInstance, FastifyReply, FastifyRequest } from 'fastify';
@@ -28,8 +32,8 @@ import type { RelayContext } from '../../context.ts';
 /** packages/web/dist, the default when it exists. */
 export const DEFAULT_WEB_DIR = fileURLToPath(new URL('../../../../web/dist', import.meta.url));
 
-/** Paths that belong to the API and never fall back to the app. */
-const API_PREFIXES = ['/v1', '/healthz', '/readyz', '/metrics'];
+/** The web client's routes (packages/web/src/router.ts), answered with index.html. */
+const APP_ROUTE = /^\/(?:(?:chat|verify|groups)\/[A-Za-z0-9_-]{1,128}|groups|settings)?$/;
 
 /** A host header as browsers send it: name or [IPv6], optional port. */
 const HOST = /^(?:[A-Za-z0-9.-]+|\[[0-9A-Fa-f:.]+\])(?::[0-9]{1,5})?$/;
@@ -90,10 +94,15 @@ export function registerWebRoutes(app: FastifyInstance, ctx: RelayContext): void
     index: false,
     dotfiles: 'deny',
   });
+  app.get('/web-config.json', async (request, reply) => {
+    appHeaders(request, reply, 'no-cache');
+    return { relayOrigin: ctx.origin() };
+  });
   app.get('/*', async (request, reply) => {
     const path = request.url.split('?', 1)[0] ?? '/';
-    if (API_PREFIXES.some((p) => path === p || path.startsWith(`${p}/`))) {
-      return reply.callNotFound();
+    if (APP_ROUTE.test(path)) {
+      appHeaders(request, reply, 'no-cache');
+      return reply.type('text/html; charset=utf-8').sendFile('index.html');
     }
     let decoded: string;
     try {
@@ -104,14 +113,11 @@ export function registerWebRoutes(app: FastifyInstance, ctx: RelayContext): void
     if (decoded.includes('\0')) return reply.callNotFound();
     const relative = normalize(decoded).replace(/^[/\\]+/, '');
     const file = resolve(dir, relative);
-    if (relative !== '' && file.startsWith(dir + sep) && isFile(file)) {
-      const hashed = relative.startsWith(`assets${sep}`);
-      appHeaders(request, reply, hashed ? 'public, max-age=31536000, immutable' : 'no-cache');
-      return reply.sendFile(relative);
-    }
-    // A missing file is a 404; a path without an extension is a route of the app.
-    if (extname(decoded) !== '') return reply.callNotFound();
-    appHeaders(request, reply, 'no-cache');
-    return reply.type('text/html; charset=utf-8').sendFile('index.html');
+    // Inside the build only, a regular file, no dotfile (a hidden segment anywhere).
+    const hidden = relative.split(/[/\\]/).some((segment) => segment.startsWith('.'));
+    if (hidden || !file.startsWith(dir + sep) || !isFile(file)) return reply.callNotFound();
+    const hashed = relative.startsWith(`assets${sep}`);
+    appHeaders(request, reply, hashed ? 'public, max-age=31536000, immutable' : 'no-cache');
+    return reply.sendFile(relative);
   });
 }
