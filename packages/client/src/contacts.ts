@@ -139,6 +139,11 @@ export async function contactForAccount(
   return record;
 }
 
+/** The devices of an encoded signed device list (none for `undefined`). */
+function devicesOf(list: Uint8Array | undefined) {
+  return list === undefined ? [] : decodeSignedDeviceList(list).tbs.devices;
+}
+
 /**
  * Stores a newer device list for a contact, drops sessions with devices that left and emits
  * `device-list-changed` (not on the first list).
@@ -153,19 +158,26 @@ export async function adoptContactList(
   if (list.listVersion < contact.listVersion) {
     throw new SigilError('DEVICE_LIST_STALE', 'the relay served an older device list');
   }
-  const changed = list.listVersion > contact.listVersion;
-  const before =
-    contact.deviceList === undefined ? [] : decodeSignedDeviceList(contact.deviceList).tbs.devices;
-  const { added, removed } = diffDevices(before, list.devices);
-  const updated: ContactRecord = changed
-    ? { ...contact, deviceList: bytes, listVersion: list.listVersion }
-    : contact;
+  // Read-modify-write in one transaction on the stored row, not on `contact` (read earlier):
+  // a concurrent receive or find may have stored a newer list, a username or a pending change
+  // in between, and writing the stale copy back would lose it.
+  let updated = contact;
+  let previous: Uint8Array | undefined;
+  let changed = false;
   await rt.store.transaction(async (tx) => {
+    const current = (await tx.getContact(contact.id)) ?? contact;
+    previous = current.deviceList;
+    const base: ContactRecord = { ...current, username: current.username ?? contact.username };
+    changed = current.accountId === contact.accountId && list.listVersion > current.listVersion;
+    updated = changed ? { ...base, deviceList: bytes, listVersion: list.listVersion } : base;
     await tx.putContact(updated);
-    if (changed)
-      for (const deviceId of removed) await tx.deleteSession(contact.accountId, deviceId);
+    if (!changed) return;
+    for (const deviceId of diffDevices(devicesOf(previous), list.devices).removed) {
+      await tx.deleteSession(contact.accountId, deviceId);
+    }
   });
-  if (changed && contact.deviceList !== undefined) {
+  const { added, removed } = diffDevices(devicesOf(previous), list.devices);
+  if (changed && previous !== undefined) {
     rt.emitter.emit('device-list-changed', {
       contact: toContact(updated),
       accountId: contact.accountId,
