@@ -10,7 +10,8 @@
  * Commit created in < 200 ms and processed in < 50 ms.
  *
  * Options: `--rounds N` timed runs (default 5; 3 at N = 1000 and 1 at 10,000, without warm-up), `--sizes 10,100,1000,10000`,
- * `--round-ms N` (application messages, default 250), `--json`.
+ * `--round-ms N` (application messages, default 250), `--sigil-only` (no ts-mls: e.g.
+ * `--sizes 10000 --sigil-only` for the 10,000-member targets in a few minutes), `--json`.
  */
 import { formatRate, measureAsync, median } from '../harness.ts';
 import { type Subject, sigilSubject, tsMlsSubject } from './subjects.ts';
@@ -24,29 +25,55 @@ const roundsArg = Number(argValue('--rounds'));
 const roundMs = Number(argValue('--round-ms') ?? 250) || 250;
 const sizes = (argValue('--sizes') ?? '10,100,1000,10000').split(',').map(Number);
 const asJson = process.argv.includes('--json');
+const sigilOnly = process.argv.includes('--sigil-only');
 const TS_MLS_BUDGET_MS = 20_000;
 
-/** Medians (ms) of one group size for one subject. */
-interface GroupFigures {
+/** The timed operations of a group size. */
+interface OperationTimes {
   readonly commitMs: number;
-  readonly welcomeBytes: number;
   readonly joinMs: number;
   readonly updateMs: number;
   readonly processMs: number;
+}
+
+/** Medians (ms) of one group size for one subject: wall time, and CPU time in `cpu`. */
+interface GroupFigures extends OperationTimes {
+  readonly welcomeBytes: number;
+  /**
+   * CPU time of the process (all threads: ts-mls runs part of its crypto on libuv's thread
+   * pool, several operations at once), medians per operation.
+   */
+  readonly cpu: OperationTimes;
   /** Wall time of the whole size, setup included. */
   readonly totalMs: number;
 }
 
-/** Median of `runs` timed calls of `op`, after one untimed warm-up call when `warmUp`. */
-async function timeMs(op: () => Promise<unknown>, runs: number, warmUp: boolean): Promise<number> {
-  const times: number[] = [];
+/** CPU time of this process so far (user + system, all threads), in ms. */
+function cpuMs(): number {
+  const { user, system } = process.cpuUsage();
+  return (user + system) / 1000;
+}
+
+/**
+ * Medians of the wall and CPU times of `runs` timed calls of `op`, after one untimed warm-up
+ * call when `warmUp`.
+ */
+async function timeMs(
+  op: () => Promise<unknown>,
+  runs: number,
+  warmUp: boolean,
+): Promise<{ wall: number; cpu: number }> {
+  const wall: number[] = [];
+  const cpu: number[] = [];
   if (warmUp) await op();
   for (let r = 0; r < runs; r++) {
+    const cpuStart = cpuMs();
     const start = performance.now();
     await op();
-    times.push(performance.now() - start);
+    wall.push(performance.now() - start);
+    cpu.push(cpuMs() - cpuStart);
   }
-  return median(times);
+  return { wall: median(wall), cpu: median(cpu) };
 }
 
 async function groupFigures(subject: Subject, n: number): Promise<GroupFigures> {
@@ -54,28 +81,56 @@ async function groupFigures(subject: Subject, n: number): Promise<GroupFigures> 
   const rounds =
     Number.isFinite(roundsArg) && roundsArg >= 1 ? roundsArg : n >= 10_000 ? 1 : n >= 1000 ? 3 : 5;
   // From 1000 members one operation takes long enough to need no warm-up; at 10,000 one add
-  // Commit takes about a minute (single runs).
+  // Commit takes several seconds (single runs).
   const warmUp = n < 1000;
   const prepared = await subject.prepare(n);
-  const commitMs = await timeMs(() => prepared.commitAdd(), rounds, warmUp);
+  const commit = await timeMs(() => prepared.commitAdd(), rounds, warmUp);
   const welcomeBytes = await prepared.finishAdd();
-  const joinMs = await timeMs(() => prepared.join(), rounds, warmUp);
+  const join = await timeMs(() => prepared.join(), rounds, warmUp);
   await prepared.prepareUpdate();
-  const updateMs = await timeMs(
+  const update = await timeMs(
     () => prepared.update(),
     n >= 10_000 ? 1 : Math.max(rounds, 3),
     warmUp,
   );
-  const processMs = await timeMs(() => prepared.process(), Math.max(rounds, 5), true);
+  const processed = await timeMs(() => prepared.process(), Math.max(rounds, 5), true);
   return {
-    commitMs,
+    commitMs: commit.wall,
     welcomeBytes,
-    joinMs,
-    updateMs,
-    processMs,
+    joinMs: join.wall,
+    updateMs: update.wall,
+    processMs: processed.wall,
+    cpu: {
+      commitMs: commit.cpu,
+      joinMs: join.cpu,
+      updateMs: update.cpu,
+      processMs: processed.cpu,
+    },
     totalMs: performance.now() - start,
   };
 }
+
+/** What each figure measures (printed under the table). */
+const LEGEND = [
+  'What each figure measures (same operations on both sides; each timed call repeats the',
+  'operation from the same state, which both libraries leave unchanged):',
+  '  add commit      create one Commit adding N-1 KeyPackages: validate each KeyPackage (its',
+  '                  signature and its LeafNode signature), UpdatePath, and the Welcome (one',
+  '                  HPKE encryption per new member, ratchet_tree in the GroupInfo)',
+  '  Welcome         size of that Welcome as an MLSMessage, in bytes',
+  '  join            member 1 joins from the Welcome: decrypt it, verify the GroupInfo signature',
+  '                  and the whole tree (tree hash, parent hashes, every leaf signature)',
+  '  update commit   member 1 creates an empty Commit with an UpdatePath in the freshly built',
+  '                  group, whose parents are blank: one HPKE encryption per other member',
+  '  process update  member 2 processes that Commit (PublicMessage): signature, membership tag,',
+  '                  UpdatePath checks, one HPKE decryption, new epoch, confirmation tag',
+  '  100 B msgs/s    one 100-byte application message encrypted (signed PrivateMessage) by one',
+  '                  member and decrypted (verified) by the other, per second',
+  'Sigil runs every operation on one thread, synchronously. ts-mls awaits WebCrypto, which',
+  "Node runs on libuv's thread pool, and starts a Welcome's or an UpdatePath's encryptions",
+  'together (Promise.all): with idle cores its wall time can gain from that, so on a shared',
+  'machine compare the CPU-time table too (work done, whatever the cores).',
+];
 
 const ms = (v: number | undefined) =>
   v === undefined ? '-' : v < 10 ? v.toFixed(2) : v.toFixed(0);
@@ -92,7 +147,7 @@ const results: {
   tsMls?: GroupFigures;
 }[] = [];
 /** ts-mls runs at N >= 10,000 only when its N = 1000 wall time shows it fits the budget. */
-let tsMlsSkipFrom = 10_000;
+let tsMlsSkipFrom = sigilOnly ? 0 : 10_000;
 for (const n of sizes) {
   const s = await groupFigures(sigil, n);
   let t: GroupFigures | undefined;
@@ -105,17 +160,34 @@ for (const n of sizes) {
   if (!asJson) process.stderr.write(`N = ${n} done\n`);
 }
 
+/** Messages per second (wall, median of rounds) and mean CPU microseconds per message. */
+async function messageFigures(
+  roundTrip: () => Promise<void>,
+): Promise<{ opsPerSecond: number; cpuUsPerOp: number }> {
+  let count = 0;
+  const cpuStart = cpuMs();
+  const measured = await measureAsync(
+    async () => {
+      count += 1;
+      await roundTrip();
+    },
+    { roundMs },
+  );
+  return { opsPerSecond: measured.opsPerSecond, cpuUsPerOp: ((cpuMs() - cpuStart) * 1000) / count };
+}
+
 const sigilPair = await sigil.pair();
-const tsPair = await tsMls.pair();
-const sigilMsgs = await measureAsync(() => sigilPair.roundTrip(), { roundMs });
-const tsMsgs = await measureAsync(() => tsPair.roundTrip(), { roundMs });
+const sigilMsgs = await messageFigures(() => sigilPair.roundTrip());
+const tsPair = sigilOnly ? undefined : await tsMls.pair();
+const tsMsgs = tsPair === undefined ? undefined : await messageFigures(() => tsPair.roundTrip());
 
 if (asJson) {
   console.log(
     JSON.stringify(
       {
         groups: results,
-        messagesPerSecond: { sigil: sigilMsgs.opsPerSecond, tsMls: tsMsgs.opsPerSecond },
+        messagesPerSecond: { sigil: sigilMsgs.opsPerSecond, tsMls: tsMsgs?.opsPerSecond },
+        messageCpuUs: { sigil: sigilMsgs.cpuUsPerOp, tsMls: tsMsgs?.cpuUsPerOp },
       },
       null,
       2,
@@ -142,24 +214,50 @@ if (asJson) {
     }
   }
   console.log(
-    `${'2'.padStart(6)} | ${'100 B msgs/s'.padEnd(22)} | ${pad(formatRate(sigilMsgs.opsPerSecond), 10)} | ${pad(formatRate(tsMsgs.opsPerSecond), 10)} | ${pad(`${(sigilMsgs.opsPerSecond / tsMsgs.opsPerSecond).toFixed(1)}x`, 8)}`,
+    `${'2'.padStart(6)} | ${'100 B msgs/s'.padEnd(22)} | ${pad(formatRate(sigilMsgs.opsPerSecond), 10)} | ${pad(tsMsgs === undefined ? '-' : formatRate(tsMsgs.opsPerSecond), 10)} | ${pad(tsMsgs === undefined ? '-' : `${(sigilMsgs.opsPerSecond / tsMsgs.opsPerSecond).toFixed(1)}x`, 8)}`,
   );
+  console.log('');
+  console.log('CPU time per operation (ms; all threads of the process), ratio = ts-mls / Sigil');
+  for (const { n, sigil: s, tsMls: t } of results) {
+    const rows: [string, number, number | undefined][] = [
+      ['add commit', s.cpu.commitMs, t?.cpu.commitMs],
+      ['join', s.cpu.joinMs, t?.cpu.joinMs],
+      ['update commit', s.cpu.updateMs, t?.cpu.updateMs],
+      ['process update', s.cpu.processMs, t?.cpu.processMs],
+    ];
+    for (const [label, sv, tv] of rows) {
+      console.log(
+        `${String(n).padStart(6)} | ${label.padEnd(22)} | ${pad(ms(sv), 10)} | ${pad(ms(tv), 10)} | ${pad(ratio(sv, tv), 8)}`,
+      );
+    }
+  }
+  console.log(
+    `${'2'.padStart(6)} | ${'100 B msg (us)'.padEnd(22)} | ${pad(sigilMsgs.cpuUsPerOp.toFixed(0), 10)} | ${pad(tsMsgs === undefined ? '-' : tsMsgs.cpuUsPerOp.toFixed(0), 10)} | ${pad(ratio(sigilMsgs.cpuUsPerOp, tsMsgs?.cpuUsPerOp), 8)}`,
+  );
+  console.log('');
+  for (const line of LEGEND) console.log(line);
   console.log('');
   console.log('Targets (issue 6):');
   const at1000 = results.find((r) => r.n === 1000);
   if (at1000?.tsMls !== undefined) {
     const t = at1000.tsMls;
     const s = at1000.sigil;
-    const figures: [string, number][] = [
-      ['add commit', t.commitMs / s.commitMs],
-      ['join', t.joinMs / s.joinMs],
-      ['update commit', t.updateMs / s.updateMs],
-      ['process update', t.processMs / s.processMs],
-      ['messages', sigilMsgs.opsPerSecond / tsMsgs.opsPerSecond],
+    const figures: [string, number, number][] = [
+      ['add commit', t.commitMs / s.commitMs, t.cpu.commitMs / s.cpu.commitMs],
+      ['join', t.joinMs / s.joinMs, t.cpu.joinMs / s.cpu.joinMs],
+      ['update commit', t.updateMs / s.updateMs, t.cpu.updateMs / s.cpu.updateMs],
+      ['process update', t.processMs / s.processMs, t.cpu.processMs / s.cpu.processMs],
     ];
-    for (const [label, r] of figures) {
+    if (tsMsgs !== undefined) {
+      figures.push([
+        'messages',
+        sigilMsgs.opsPerSecond / tsMsgs.opsPerSecond,
+        tsMsgs.cpuUsPerOp / sigilMsgs.cpuUsPerOp,
+      ]);
+    }
+    for (const [label, r, cpuRatio] of figures) {
       console.log(
-        `  N = 1000 ${label}: ${r.toFixed(1)}x ts-mls (target >= 10x) ${r >= 10 ? 'MET' : 'NOT MET'}`,
+        `  N = 1000 ${label}: ${r.toFixed(1)}x ts-mls (target >= 10x) ${r >= 10 ? 'MET' : 'NOT MET'}; CPU time ${cpuRatio.toFixed(1)}x`,
       );
     }
   }
@@ -174,7 +272,9 @@ if (asJson) {
     );
   }
   console.log(`Wall time of the run: ${((performance.now() - wallStart) / 1000).toFixed(0)} s`);
-  if (sizes.some((n) => n >= tsMlsSkipFrom)) {
+  if (sigilOnly) {
+    console.log('  ts-mls not run (--sigil-only)');
+  } else if (sizes.some((n) => n >= tsMlsSkipFrom)) {
     console.log(`  ts-mls skipped from N = ${tsMlsSkipFrom} (over the ~20 s budget)`);
   }
 }

@@ -24,7 +24,8 @@
  * @module
  */
 import type { HpkeSecretKey, PreparedHpkeInfo } from '@sigil/crypto/hpke';
-import { opaqueVar, Writer } from '@sigil/wire';
+import { SigilError } from '@sigil/errors';
+import { varintSize } from '@sigil/wire';
 import type { CipherSuite } from './cipher-suite.ts';
 import type { HpkeCiphertext } from './wire/common.ts';
 
@@ -46,12 +47,54 @@ function mlsLabel(label: string): Uint8Array {
   return bytes;
 }
 
-/** The encoding of `struct { opaque first<V>; opaque second<V>; }`. */
+/**
+ * Writes `bytes` as `opaque<V>` (RFC 9420 §2.1.2 variable-size length, then the bytes) into
+ * `out` at `offset`; returns the offset after it. `out` must have room (see {@link opaqueSize}).
+ */
+function putOpaque(out: Uint8Array, offset: number, bytes: Uint8Array): number {
+  const n = bytes.length;
+  let at = offset;
+  switch (varintSize(n)) {
+    case 1:
+      out[at++] = n;
+      break;
+    case 2:
+      out[at++] = 0x40 | (n >>> 8);
+      out[at++] = n & 0xff;
+      break;
+    default:
+      out[at++] = 0x80 | (n >>> 24);
+      out[at++] = (n >>> 16) & 0xff;
+      out[at++] = (n >>> 8) & 0xff;
+      out[at++] = n & 0xff;
+  }
+  out.set(bytes, at);
+  return at + n;
+}
+
+/**
+ * The encoded size of `opaque<V>` holding `bytes`.
+ * @throws SigilError `INVALID_ARGUMENT` if it is longer than 2^30 - 1 bytes.
+ */
+function opaqueSize(bytes: Uint8Array): number {
+  return varintSize(bytes.length) + bytes.length;
+}
+
+/**
+ * The encoding of `struct { opaque first<V>; opaque second<V>; }`, built in one exact-size
+ * array: these small structs are encoded for every derivation and signature.
+ */
 function twoOpaques(first: Uint8Array, second: Uint8Array): Uint8Array {
-  const writer = new Writer({ initialCapacity: first.length + second.length + 8 });
-  opaqueVar.encode(writer, first);
-  opaqueVar.encode(writer, second);
-  return writer.finish();
+  const out = new Uint8Array(opaqueSize(first) + opaqueSize(second));
+  putOpaque(out, putOpaque(out, 0, first), second);
+  return out;
+}
+
+/** @throws SigilError `INVALID_ARGUMENT` unless `value` is an integer in [0, max]. */
+function checkUint(value: number, max: number, name: string): void {
+  if (!Number.isInteger(value) || value < 0 || value > max) {
+    throw new SigilError('INVALID_ARGUMENT', `${name} value out of range`, { details: { max } });
+  }
 }
 
 /**
@@ -67,12 +110,13 @@ export function expandWithLabel(
   context: Uint8Array,
   length: number,
 ): Uint8Array {
+  checkUint(length, 0xffff, 'uint16');
   const labelBytes = mlsLabel(label);
-  const writer = new Writer({ initialCapacity: labelBytes.length + context.length + 10 });
-  writer.writeUint16(length);
-  opaqueVar.encode(writer, labelBytes);
-  opaqueVar.encode(writer, context);
-  return suite.expand(secret, writer.finish(), length);
+  const kdfLabel = new Uint8Array(2 + opaqueSize(labelBytes) + opaqueSize(context));
+  kdfLabel[0] = length >>> 8;
+  kdfLabel[1] = length & 0xff;
+  putOpaque(kdfLabel, putOpaque(kdfLabel, 2, labelBytes), context);
+  return suite.expand(secret, kdfLabel, length);
 }
 
 /** DeriveSecret(Secret, Label) = ExpandWithLabel(Secret, Label, "", KDF.Nh) (§8). */
@@ -92,9 +136,14 @@ export function deriveTreeSecret(
   generation: number,
   length: number,
 ): Uint8Array {
-  const context = new Writer({ initialCapacity: 4 });
-  context.writeUint32(generation);
-  return expandWithLabel(suite, secret, label, context.finish(), length);
+  checkUint(generation, 0xffff_ffff, 'uint32');
+  const context = Uint8Array.of(
+    generation >>> 24,
+    (generation >>> 16) & 0xff,
+    (generation >>> 8) & 0xff,
+    generation & 0xff,
+  );
+  return expandWithLabel(suite, secret, label, context, length);
 }
 
 /**

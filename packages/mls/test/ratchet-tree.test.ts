@@ -92,6 +92,35 @@ describe.each(allProviders())('ratchet tree ($name backend)', (provider: CryptoP
     expect(log.filter((entry) => entry.startsWith('remove')).length).toBeGreaterThan(2);
   });
 
+  it('adds at the leftmost blank leaf, also after removals below earlier Adds', () => {
+    // leftmostBlankLeaf memoizes how far the leaves are known to be occupied: check it against
+    // a plain scan through Adds, Removes (which blank leaves below that point) and extensions.
+    const scan = (t: RatchetTree): number | undefined => {
+      for (let leaf = 0; leaf < t.leafCount; leaf += 1) {
+        if (t.leafNode(leaf) === undefined) return leaf;
+      }
+      return undefined;
+    };
+    const joiner = (i: number) => makeClient(suite, `scan ${i}`).keyPackage.leafNode;
+    let tree = makeGroup(suite, 3).tree;
+    for (let i = 0; i < 6; i += 1) {
+      const expected = scan(tree) ?? tree.leafCount;
+      const added = addLeaf(tree, joiner(i));
+      expect(added.leafIndex).toBe(expected);
+      tree = added.tree;
+    }
+    expect([tree.leafCount, tree.leftmostBlankLeaf()]).toEqual([16, 9]);
+    const removed = removeLeaf(removeLeaf(tree, 4), 1);
+    expect(removed.leftmostBlankLeaf()).toBe(1);
+    const first = addLeaf(removed, joiner(6));
+    const second = addLeaf(first.tree, joiner(7));
+    const third = addLeaf(second.tree, joiner(8));
+    expect([first.leafIndex, second.leafIndex, third.leafIndex]).toEqual([1, 4, 9]);
+    // Earlier values answer for themselves.
+    expect([tree.leftmostBlankLeaf(), removed.leftmostBlankLeaf()]).toEqual([9, 1]);
+    expect(third.tree.leftmostBlankLeaf()).toBe(scan(third.tree));
+  });
+
   it('extends for an Add to a full tree and truncates after removing the right edge', () => {
     const group = makeGroup(suite, 4, 1);
     expect(group.tree.leafCount).toBe(4);

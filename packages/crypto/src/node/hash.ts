@@ -47,6 +47,15 @@ export function ownedBytes(bytes: Uint8Array): Uint8Array {
 const BLOCK_LENGTH: Record<HashAlgorithm, number> = { sha256: 64, sha512: 128 };
 
 /**
+ * Scratch space for {@link hmacOf}'s padded-key blocks when they fit (the short inputs of ratchet
+ * chains, HKDF and HPKE): two fresh Buffers per HMAC cost more than the two hashes of a short
+ * message. Safe to share because JavaScript runs one call at a time and hmacOf is synchronous;
+ * the used range is wiped before hmacOf returns, so no key material stays in it.
+ */
+const SCRATCH_LENGTH = 1024;
+const scratch = Buffer.alloc(SCRATCH_LENGTH);
+
+/**
  * HMAC over the concatenation of `parts` (RFC 2104 §2): H((K0 ^ opad) || H((K0 ^ ipad) || m)).
  *
  * Built on the one-shot `crypto.hash` rather than `createHmac`: for the short inputs of ratchet
@@ -61,8 +70,13 @@ function hmacOf(algorithm: HashAlgorithm, key: Uint8Array, ...parts: Uint8Array[
   const k0 = hashedKey ?? key;
   let messageLength = 0;
   for (const part of parts) messageLength += part.length;
-  const inner = Buffer.allocUnsafeSlow(blockLength + messageLength);
-  const outer = Buffer.allocUnsafeSlow(blockLength + HASH_LENGTH[algorithm]);
+  const innerLength = blockLength + messageLength;
+  const outerLength = blockLength + HASH_LENGTH[algorithm];
+  const pooled = innerLength + outerLength <= SCRATCH_LENGTH;
+  const inner = pooled ? scratch.subarray(0, innerLength) : Buffer.allocUnsafeSlow(innerLength);
+  const outer = pooled
+    ? scratch.subarray(innerLength, innerLength + outerLength)
+    : Buffer.allocUnsafeSlow(outerLength);
   for (let i = 0; i < blockLength; i++) {
     const byte = i < k0.length ? (k0[i] as number) : 0;
     inner[i] = byte ^ 0x36;
@@ -83,6 +97,9 @@ function hmacOf(algorithm: HashAlgorithm, key: Uint8Array, ...parts: Uint8Array[
   return mac;
 }
 
+/** The HKDF-Expand counter byte of the first block. */
+const FIRST_BLOCK = Uint8Array.of(1);
+
 /** RFC 5869 §2.3 HKDF-Expand; `length` is in [1, 255 * HashLen] (checked by the caller). */
 function hkdfExpand(
   algorithm: HashAlgorithm,
@@ -91,6 +108,14 @@ function hkdfExpand(
   length: number,
 ): Uint8Array {
   const hashLength = HASH_LENGTH[algorithm];
+  if (length <= hashLength) {
+    // One block, T(1) = HMAC(PRK, info || 0x01): the common case (keys, nonces, secrets).
+    const block = hmacOf(algorithm, prk, info, FIRST_BLOCK);
+    if (length === hashLength) return ownedBytes(block);
+    const okm = new Uint8Array(block.subarray(0, length)); // a copy: Buffer#slice is a view
+    block.fill(0);
+    return okm;
+  }
   const okm = new Uint8Array(length);
   const counter = new Uint8Array(1);
   let previous: Uint8Array = new Uint8Array(0); // T(0) is the empty string.

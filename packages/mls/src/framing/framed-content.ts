@@ -35,7 +35,7 @@
  * @module
  */
 import { SigilError } from '@sigil/errors';
-import { type Codec, opaqueVar, type Reader, uint64, Writer } from '@sigil/wire';
+import { type Codec, encode, opaqueVar, type Reader, uint64, Writer } from '@sigil/wire';
 import { Commit } from '../wire/commit.ts';
 import {
   ContentType,
@@ -81,6 +81,23 @@ export interface AuthenticatedContent {
 }
 
 /**
+ * Encodings of Commits, cached per object: a Commit's FramedContent is encoded for its
+ * signature, its membership tag, the confirmed transcript hash and the MLSMessage, and with an
+ * UpdatePath to a large group it holds one HPKE ciphertext per member (~80 bytes each). Commits
+ * are immutable values once built or decoded (like GroupContext, see `encodeGroupContext`).
+ */
+const commitEncodings = new WeakMap<Commit, Uint8Array>();
+
+function encodedCommit(commit: Commit): Uint8Array {
+  let bytes = commitEncodings.get(commit);
+  if (bytes === undefined) {
+    bytes = encode(Commit, commit);
+    commitEncodings.set(commit, bytes);
+  }
+  return bytes;
+}
+
+/**
  * Writes the body selected by the content type, without the selector itself (FramedContent
  * writes `content_type` before it; PrivateMessageContent takes it from the PrivateMessage).
  */
@@ -93,7 +110,7 @@ export function encodeBody(writer: Writer, body: FramedContentBody): void {
       Proposal.encode(writer, body.proposal);
       return;
     case 'commit':
-      Commit.encode(writer, body.commit);
+      writer.writeBytes(encodedCommit(body.commit));
       return;
     default:
       throw new SigilError('INVALID_ARGUMENT', 'unknown content type');

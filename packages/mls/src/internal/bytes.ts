@@ -14,10 +14,15 @@ export function bytesEqual(a: Uint8Array, b: Uint8Array): boolean {
   return true;
 }
 
-/** A string key for a public byte string, for Maps and Sets (lower-case hex). */
+/**
+ * A string key for a public byte string, for Maps and Sets: one UTF-16 code unit per byte
+ * (distinct byte strings give distinct keys; not meant for display).
+ */
 export function bytesKey(bytes: Uint8Array): string {
   let out = '';
-  for (const byte of bytes) out += (byte < 16 ? '0' : '') + byte.toString(16);
+  for (let i = 0; i < bytes.length; i += 4096) {
+    out += String.fromCharCode(...bytes.subarray(i, i + 4096));
+  }
   return out;
 }
 

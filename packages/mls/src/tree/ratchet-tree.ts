@@ -51,15 +51,23 @@ export class RatchetTree {
   readonly #nodes: PersistentArray<Node>;
   /** Memo tables by owner (see {@link RatchetTree.memoTable}); filled lazily, never observable. */
   readonly #memos: Map<object, PersistentArray<unknown>>;
+  /**
+   * A memo, never observable: every leaf below this index is known to be occupied, so
+   * {@link RatchetTree.leftmostBlankLeaf} scans from here (a Commit adding N members finds
+   * each free leaf in O(1), not O(N)).
+   */
+  #occupiedBelow: number;
 
   private constructor(
     leafCount: number,
     nodes: PersistentArray<Node>,
     memos: Map<object, PersistentArray<unknown>>,
+    occupiedBelow = 0,
   ) {
     this.leafCount = leafCount;
     this.#nodes = nodes;
     this.#memos = memos;
+    this.#occupiedBelow = occupiedBelow;
   }
 
   /** A one-member tree holding `leafNode` at leaf 0 (group creation, §11). */
@@ -188,9 +196,13 @@ export class RatchetTree {
 
   /** The leftmost blank leaf's index, or undefined if every leaf is occupied. */
   leftmostBlankLeaf(): number | undefined {
-    for (let leaf = 0; leaf < this.leafCount; leaf += 1) {
-      if (this.#nodes.get(leafToNode(leaf)) === undefined) return leaf;
+    for (let leaf = this.#occupiedBelow; leaf < this.leafCount; leaf += 1) {
+      if (this.#nodes.get(leafToNode(leaf)) === undefined) {
+        this.#occupiedBelow = leaf;
+        return leaf;
+      }
     }
+    this.#occupiedBelow = this.leafCount;
     return undefined;
   }
 
@@ -203,18 +215,21 @@ export class RatchetTree {
   with(changes: Iterable<NodeChange>): RatchetTree {
     let nodes = this.#nodes;
     const stale = new Set<number>();
+    let occupiedBelow = this.#occupiedBelow;
     for (const [index, value] of changes) {
       this.#check(index);
       if (value !== undefined && (value.nodeType === 'leaf') !== isLeaf(index)) {
         throw new SigilError('INVALID_ARGUMENT', `a ${value.nodeType} node at node ${index}`);
       }
       if (value === undefined && nodes.get(index) === undefined) continue;
+      // Blanking a leaf below the occupied prefix shortens it.
+      if (value === undefined && isLeaf(index)) occupiedBelow = Math.min(occupiedBelow, index / 2);
       nodes = nodes.set(index, value);
       if (stale.has(index)) continue;
       stale.add(index);
       for (const ancestor of directPath(index, this.leafCount)) stale.add(ancestor);
     }
-    return new RatchetTree(this.leafCount, nodes, this.#dropMemos(stale));
+    return new RatchetTree(this.leafCount, nodes, this.#dropMemos(stale), occupiedBelow);
   }
 
   /** Memo tables without the entries at `stale` indices. */
@@ -240,7 +255,12 @@ export class RatchetTree {
     if (this.leafCount * 2 > MAX_LEAF_COUNT) {
       throw new SigilError('INVALID_ARGUMENT', 'the tree cannot grow beyond 2^30 leaves');
     }
-    return new RatchetTree(this.leafCount * 2, this.#nodes, new Map(this.#memos));
+    return new RatchetTree(
+      this.leafCount * 2,
+      this.#nodes,
+      new Map(this.#memos),
+      this.#occupiedBelow,
+    );
   }
 
   /**
@@ -262,7 +282,12 @@ export class RatchetTree {
     for (const index of dropped) {
       if (nodes.get(index) !== undefined) nodes = nodes.set(index, undefined);
     }
-    return new RatchetTree(leafCount, nodes, this.#dropMemos(dropped));
+    return new RatchetTree(
+      leafCount,
+      nodes,
+      this.#dropMemos(dropped),
+      Math.min(this.#occupiedBelow, leafCount),
+    );
   }
 
   /**

@@ -29,7 +29,12 @@
 import type { KeyPair } from '@sigil/crypto';
 import { SigilError } from '@sigil/errors';
 import type { CipherSuite } from '../cipher-suite.ts';
-import { decryptWithLabel, encryptWithLabel, signWithLabel } from '../crypto-basics.ts';
+import {
+  decryptWithLabel,
+  encryptWithPreparedContext,
+  prepareEncryptContext,
+  signWithLabel,
+} from '../crypto-basics.ts';
 import { bytesEqual } from '../internal/bytes.ts';
 import { commonAncestor, directPath, isInSubtree, leafToNode } from '../tree-math.ts';
 import type { UpdatePath, UpdatePathNode } from '../wire/commit.ts';
@@ -148,15 +153,16 @@ export function createUpdatePath(input: CreateUpdatePathInput): CreatedUpdatePat
 
   const merged = mergedTree(tree, leafIndex, leafNode, path, keys, parentHashes.nodes);
   const groupContext = provisionalContext(suite, merged, input.groupContext);
-  const context = encodeGroupContext(groupContext);
+  // Every ciphertext is sealed under the same EncryptContext("UpdatePathNode", GroupContext):
+  // its HPKE info_hash is computed once, not once per recipient (§7.6).
+  const context = prepareEncryptContext(suite, UPDATE_PATH_LABEL, encodeGroupContext(groupContext));
   const excluded = new Set(input.excludedLeaves ?? []);
   const nodes: UpdatePathNode[] = path.map((entry, i) => ({
     encryptionKey: keys[i] as Uint8Array,
     encryptedPathSecret: resolution(merged, entry.copathChild, excluded).map((node) =>
-      encryptWithLabel(
+      encryptWithPreparedContext(
         suite,
         nodeEncryptionKey(merged.node(node) as Node),
-        UPDATE_PATH_LABEL,
         context,
         derived.pathSecrets[i] as Uint8Array,
       ),
