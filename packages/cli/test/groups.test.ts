@@ -151,6 +151,29 @@ describe('sigil group', () => {
     for (const text of sent) expect(containsBytes(haystacks, text), text).toBe(false);
   });
 
+  it('rekey: a new epoch of fresh keys that the other members follow', {
+    timeout: 120_000,
+  }, async () => {
+    const [created] = (
+      await ok(alice, ['group', 'create', 'Keys', 'bob', '--json'])
+    ).json<GroupJson>();
+    expect(created?.epoch).toBe('1');
+    const rekeyed = await ok(alice, ['group', 'rekey', 'Keys']);
+    expect(rekeyed.stdout).toContain('refreshed your keys in Keys (epoch 2)');
+    const [again] = (
+      await ok(alice, ['group', 'rekey', created?.id as string, '--json'])
+    ).json<GroupJson>();
+    expect(again?.epoch).toBe('3');
+    const keys = (await ok(bob, ['group', 'list', '--json']))
+      .json<GroupJson>()
+      .find((g) => g.id === created?.id);
+    expect(keys?.epoch).toBe('3');
+    const text = secret('after the rekey');
+    await ok(bob, ['group', 'send', 'Keys', text]);
+    expect((await ok(alice, ['group', 'history', 'Keys'])).stdout).toContain(text);
+    expect((await sigil(alice, ['group', 'rekey', 'Keys', 'extra'])).code).toBe(1);
+  });
+
   it('exit codes: unknown group 2, bad usage 1, ambiguous prefix 1', {
     timeout: 120_000,
   }, async () => {

@@ -29,6 +29,8 @@ import { type ClientDeps, defaultTransport, type Transport } from './deps.ts';
 import { Emitter, type Listener } from './events.ts';
 import { attachGroups, type GroupsContext } from './groups/context.ts';
 import * as groups from './groups/operations.ts';
+import { refreshGroupKeys, startGroupUpkeep } from './groups/rekey.ts';
+import { resyncGroup } from './groups/resync.ts';
 import { toHex } from './internal/bytes.ts';
 import {
   controlContent,
@@ -455,6 +457,39 @@ export class SigilClient {
     return groups.sendToGroup(this.#require(), groupId, body);
   }
 
+  /**
+   * Refreshes this device's keys in a group (post-compromise security): an empty commit with
+   * an UpdatePath. Also automatic (see `GROUP_REKEY_INTERVAL_MS`, `GROUP_REKEY_AFTER_MESSAGES`).
+   * Emits `group` (`changed`).
+   * @throws SigilError `GROUP_NOT_FOUND`, `GROUP_EPOCH_MISMATCH` (other members kept
+   *   committing), relay codes.
+   */
+  async refreshGroupKeys(groupId: string): Promise<GroupSummary> {
+    const rt = this.#require();
+    return groups.summarize(rt, await refreshGroupKeys(rt, groupId));
+  }
+
+  /**
+   * Rejoins a group this device no longer follows (after a `group` event of kind `error`: a
+   * commit it refused), by external commit from the relay's GroupInfo, accepting the group as
+   * its other members have it. Also repairs a group this device follows. Emits `group`
+   * (`resynced`).
+   * @throws SigilError `NOT_GROUP_MEMBER`/`GROUP_NOT_FOUND` (emitted as `removed`: this account
+   *   is not in the group), `MLS_MISSING_EXTERNAL_PUB` (no GroupInfo yet), `IDENTITY_MISMATCH`
+   *   (a member is not its account's device), relay codes.
+   */
+  async rejoinGroup(groupId: string): Promise<GroupSummary> {
+    const rt = this.#require();
+    await resyncGroup(rt, groupId);
+    const group = await groups.getGroup(rt, groupId);
+    if (group === undefined) {
+      throw new SigilError('NOT_GROUP_MEMBER', 'this account is not in that group', {
+        details: { groupId },
+      });
+    }
+    return group;
+  }
+
   /** Every group this device is in. */
   async listGroups(): Promise<GroupSummary[]> {
     return groups.listGroups(this.#require());
@@ -516,6 +551,8 @@ export class SigilClient {
     this.#rt = rt;
     this.#background = background;
     this.#groups = attachGroups(rt, { catchUp: () => this.receivePending() });
+    // Own commits a crash left pending are settled; group keys are refreshed when due.
+    startGroupUpkeep(rt);
     // A device list that changed moves the groups with it (whoever notices first commits).
     this.#unfollow = rt.emitter.on('device-list-changed', (event) =>
       groups.followDeviceList(rt, event.accountId),

@@ -65,6 +65,8 @@ export interface UnsafeTestHooks {
   readonly afterDecrypt?: () => void;
   /** After the commit and the events, before the message is acknowledged to the relay. */
   readonly afterCommit?: () => void;
+  /** After the relay accepted an own group commit, before this device confirms it. */
+  readonly afterGroupCommitPosted?: () => void;
 }
 
 /** The dependencies of a `SigilClient`. */

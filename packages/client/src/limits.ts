@@ -91,3 +91,17 @@ export const GROUP_COMMIT_ATTEMPTS = 5;
 
 /** The Sigil group-name GroupContext extension (private use); every Sigil leaf advertises it. */
 export const GROUP_NAME_EXTENSION = 0xf5a1;
+
+/**
+ * Post-compromise security: a device that has not committed in a group for this long refreshes
+ * its keys there (an empty commit with an UpdatePath). An attacker who copied its group secrets
+ * can follow the group at most this long after the device is back in honest hands. Shorter
+ * heals sooner and costs one commit per group and interval.
+ */
+export const GROUP_REKEY_INTERVAL_MS = 7 * 24 * 60 * 60 * 1000;
+
+/** ... or once it sent this many messages in the group since its last commit. */
+export const GROUP_REKEY_AFTER_MESSAGES = 100;
+
+/** How often the background loop looks for groups due a key refresh (also when the client opens). */
+export const GROUP_REKEY_CHECK_INTERVAL_MS = 60 * 60 * 1000;

@@ -298,6 +298,27 @@ export class RelayApi {
     return decimal(res.epoch);
   }
 
+  /**
+   * `POST /v1/groups/:id/external-join`: an external commit by this device (whose account has
+   * a member device); resolves with the new epoch.
+   * @throws SigilError `GROUP_EPOCH_MISMATCH`, `NOT_GROUP_MEMBER`, relay codes.
+   */
+  async groupExternalJoin(
+    groupId: string,
+    upload: { epoch: bigint; commit: Uint8Array; groupInfo?: Uint8Array | undefined },
+  ): Promise<bigint> {
+    const res = await this.#call<{ epoch: string }>(
+      'POST',
+      `/v1/groups/${encodeURIComponent(groupId)}/external-join`,
+      {
+        epoch: upload.epoch.toString(),
+        commit: toBase64url(upload.commit),
+        ...(upload.groupInfo === undefined ? {} : { groupInfo: toBase64url(upload.groupInfo) }),
+      },
+    );
+    return decimal(res.epoch);
+  }
+
   /** `POST /v1/groups/:id/messages`: an application message or proposal of the current epoch. */
   async groupMessage(groupId: string, message: Uint8Array): Promise<void> {
     await this.#call('POST', `/v1/groups/${encodeURIComponent(groupId)}/messages`, {

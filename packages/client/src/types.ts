@@ -89,10 +89,18 @@ export interface GroupSummary {
   readonly epoch: bigint;
 }
 
-/** This device joined a group, a group's membership changed, or this device left or was removed. */
+/**
+ * This device joined a group, a group's membership changed, or this device left or was removed;
+ * `resynced`: the device could not follow the group and rejoined it by external commit (messages
+ * of the epochs it skipped are lost); `error`: a commit was refused (`code`, e.g. a leaf that is
+ * not a device on its account's signed list), and the device no longer follows the group
+ * (a `removed` event follows; `rejoinGroup` takes it back in, accepting the group as it is).
+ */
 export interface GroupEvent {
   readonly groupId: string;
-  readonly kind: 'joined' | 'changed' | 'removed';
+  readonly kind: 'joined' | 'changed' | 'removed' | 'resynced' | 'error';
+  /** For `error`: the error code. */
+  readonly code?: string;
 }
 
 /** A contact's username now points to a different account key. */

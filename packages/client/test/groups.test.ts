@@ -6,6 +6,7 @@
  * Welcome whose leaf does not match its account's device list is refused; a device removed
  * from an account leaves its groups (by this account, or by a member who notices), a new one
  * joins them; a send or a message across an epoch change; crashes around group messages.
+ * (Hardening: groups-hardening.test.ts.)
  */
 import { getCryptoProvider } from '@sigil/crypto';
 import {
@@ -214,6 +215,7 @@ describe('groups', () => {
     const carol = await account('carol');
     const group = await alice.client.createGroup('Forged', ['bob']);
     await until(async () => (await bob.client.getGroup(group.id))?.epoch === 1n, 'bob joins');
+    const bobGroups = collect(bob.client, 'group');
     const aliceId = alice.client.whoami().accountId;
     const bobId = bob.client.whoami().accountId;
     const carolId = carol.client.whoami().accountId;
@@ -262,6 +264,16 @@ describe('groups', () => {
     await bob.client.receivePending();
     await until(() => bob.errors.length > 0, 'bob reports the leaf');
     expect(bob.errors.map((e) => [e.code, e.during])).toEqual([['IDENTITY_MISMATCH', 'group']]);
+    // Bob refused the commit before it changed anything, and no longer follows the group until
+    // he rejoins it (a user action; here refused: the commit left the relay no GroupInfo).
+    expect(bobGroups).toEqual([
+      { groupId: group.id, kind: 'error', code: 'IDENTITY_MISMATCH' },
+      { groupId: group.id, kind: 'removed' },
+    ]);
+    expect(await bob.client.getGroup(group.id)).toBeUndefined();
+    await expect(bob.client.rejoinGroup(group.id)).rejects.toMatchObject({
+      code: 'MLS_MISSING_EXTERNAL_PUB',
+    });
   });
 
   it('a leave that loses its epoch to another commit is still committed', async () => {

@@ -1,5 +1,6 @@
 /**
- * `sigil group create|add|remove|send|list|leave|history`: MLS groups (groups-api.md, SDK).
+ * `sigil group create|add|remove|send|list|leave|history|rekey`: MLS groups (groups-api.md, SDK);
+ * `rekey` refreshes this device's keys in a group (post-compromise security; also automatic).
  * A group is named by its id or a unique prefix of its name; people by username (a username not
  * added yet is looked up and pinned first, as `send` does). Every action first processes the
  * mailbox over HTTP, so an invitation (Welcome) or a change waiting there is seen.
@@ -17,7 +18,7 @@ import { messageJson, messageLine } from '../output.ts';
 /** Options of `group`. */
 export const options = {} as const;
 
-const ACTIONS = ['create', 'add', 'remove', 'send', 'list', 'leave', 'history'] as const;
+const ACTIONS = ['create', 'add', 'remove', 'send', 'list', 'leave', 'history', 'rekey'] as const;
 type Action = (typeof ACTIONS)[number];
 
 /**
@@ -79,7 +80,7 @@ export async function run(ctx: CommandContext): Promise<number> {
   if ((action === 'add' || action === 'remove') && rest.length === 0) {
     throw usage(`group ${action} needs at least one user: sigil group ${action} <group> <user...>`);
   }
-  if ((action === 'leave' || action === 'history') && rest.length > 0) {
+  if ((action === 'leave' || action === 'history' || action === 'rekey') && rest.length > 0) {
     throw usage(`group ${action} takes just the group`);
   }
   if (action === 'list' && args.length > 0) throw usage('group list takes no argument');
@@ -142,6 +143,9 @@ async function act(
   } else if (action === 'leave') {
     await client.leaveGroup(g.id);
     ctx.out.result(`left ${g.name}`, { id: g.id, name: g.name, left: true });
+  } else if (action === 'rekey') {
+    const after = await client.refreshGroupKeys(g.id);
+    ctx.out.result(`refreshed your keys in ${after.name} (epoch ${after.epoch})`, groupJson(after));
   } else {
     const members = await people(ctx, client, rest);
     const after =

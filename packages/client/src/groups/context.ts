@@ -23,6 +23,7 @@ export class GroupsContext {
   readonly #tasks = new Set<Promise<void>>();
   #stopped = false;
   readonly #wakers = new Set<() => void>();
+  readonly #single = new Map<string, Promise<unknown>>();
 
   constructor(hooks: GroupHooks) {
     this.hooks = hooks;
@@ -33,6 +34,20 @@ export class GroupsContext {
     const next = this.#queue.then(fn, fn);
     this.#queue = next.catch(() => {});
     return next;
+  }
+
+  /** Runs `fn` unless work under the same key runs: then its promise is shared. */
+  single<T>(key: string, fn: () => Promise<T>): Promise<T> {
+    const running = this.#single.get(key);
+    if (running !== undefined) return running as Promise<T>;
+    const started = fn().finally(() => this.#single.delete(key));
+    this.#single.set(key, started);
+    return started;
+  }
+
+  /** Whether the runtime is closing (background work should end). */
+  get stopped(): boolean {
+    return this.#stopped;
   }
 
   /** Starts background work; a failure becomes an `error` event (`during: 'group'`). */

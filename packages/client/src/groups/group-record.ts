@@ -8,17 +8,50 @@
  */
 import { SigilError } from '@sigil/errors';
 import { decodeGroupState, encodeGroupState, type GroupState } from '@sigil/mls';
-import { fromUtf8, isAccountId, toBase64url, utf8 } from '../internal/bytes.ts';
+import { bytesEqual, fromUtf8, isAccountId, toBase64url, utf8 } from '../internal/bytes.ts';
 import { decodeRecord, encodeRecord } from '../internal/json-record.ts';
 import { GROUP_NAME_EXTENSION } from '../limits.ts';
+import type { GroupDeviceRef } from '../relay-api.ts';
 import type { Runtime } from '../runtime.ts';
 import type { StoreTransaction } from '../store.ts';
 import type { GroupMember, GroupSummary } from '../types.ts';
 
+/**
+ * An own commit (or external join) that may have reached the relay and whose outcome this
+ * device has not learned yet: the exact request, kept so it can be posted again (the relay
+ * takes the first commit of an epoch, so a repeat either wins the same way or is refused).
+ */
+export interface PendingUpload {
+  /** The epoch the commit was made in (the relay's epoch it is posted for). */
+  readonly epoch: bigint;
+  readonly commit: Uint8Array;
+  readonly welcome?: Uint8Array | undefined;
+  /** The GroupInfo of the epoch the commit starts (what the relay stores if it wins). */
+  readonly groupInfo?: Uint8Array | undefined;
+  readonly add: readonly GroupDeviceRef[];
+  readonly remove: readonly GroupDeviceRef[];
+  /** An external commit by which this device (re)joins. */
+  readonly external: boolean;
+}
+
 interface GroupRecord {
   readonly version: 1;
-  /** encodeGroupState of the current epoch. */
+  /** encodeGroupState of the current epoch (with its pending commit while `pending` is set). */
   readonly state: Uint8Array;
+  readonly pending?: PendingUpload;
+  /** When this device last committed (or joined), ms: the automatic key refresh counts from it. */
+  readonly lastCommitAt?: number;
+  /** Messages this device sent in the group since then. */
+  readonly sentSinceCommit?: number;
+}
+
+/** A stored group: the state and what the SDK keeps with it. */
+export interface GroupEntry {
+  /** The state; `pendingCommit` is set exactly when `pending` is. */
+  readonly state: GroupState;
+  readonly pending?: PendingUpload | undefined;
+  readonly lastCommitAt: number;
+  readonly sentSinceCommit: number;
 }
 
 /** The base64url id of a group state. */
@@ -123,7 +156,40 @@ export async function knownUsernames(
 }
 
 /**
- * The stored state of a group, or `undefined`.
+ * The stored entry of a group, or `undefined`.
+ * @throws SigilError `RECORD_AUTHENTICATION_FAILED`, `STORAGE_FAILURE`.
+ */
+export async function loadEntry(
+  rt: Runtime,
+  tx: StoreTransaction,
+  groupId: string,
+): Promise<GroupEntry | undefined> {
+  const record = await loadRecord(rt, tx, groupId);
+  if (record === undefined) return undefined;
+  const state = decodeGroupState(rt.crypto, record.state);
+  const pending = state.pendingCommit === undefined ? undefined : record.pending;
+  return {
+    state: pending === undefined ? { ...state, pendingCommit: undefined } : state,
+    pending,
+    lastCommitAt: record.lastCommitAt ?? 0,
+    sentSinceCommit: record.sentSinceCommit ?? 0,
+  };
+}
+
+async function loadRecord(
+  rt: Runtime,
+  tx: StoreTransaction,
+  groupId: string,
+): Promise<GroupRecord | undefined> {
+  const row = await tx.getGroup(groupId);
+  if (row === undefined) return undefined;
+  const record = decodeRecord<GroupRecord>(rt.sealer.open('group', groupId, row.data));
+  if (record.version !== 1) throw new SigilError('UNSUPPORTED_VERSION', 'unknown group record');
+  return record;
+}
+
+/**
+ * The stored state of a group (with its pending commit, if any), or `undefined`.
  * @throws SigilError `RECORD_AUTHENTICATION_FAILED`, `STORAGE_FAILURE`.
  */
 export async function loadGroup(
@@ -131,11 +197,7 @@ export async function loadGroup(
   tx: StoreTransaction,
   groupId: string,
 ): Promise<GroupState | undefined> {
-  const row = await tx.getGroup(groupId);
-  if (row === undefined) return undefined;
-  const record = decodeRecord<GroupRecord>(rt.sealer.open('group', groupId, row.data));
-  if (record.version !== 1) throw new SigilError('UNSUPPORTED_VERSION', 'unknown group record');
-  return decodeGroupState(rt.crypto, record.state);
+  return (await loadEntry(rt, tx, groupId))?.state;
 }
 
 /** The stored state of a group. @throws SigilError `GROUP_NOT_FOUND` if this device is not in it. */
@@ -144,24 +206,51 @@ export async function requireGroup(
   tx: StoreTransaction,
   groupId: string,
 ): Promise<GroupState> {
-  const state = await loadGroup(rt, tx, groupId);
-  if (state === undefined) {
+  return (await requireEntry(rt, tx, groupId)).state;
+}
+
+/** The stored entry of a group. @throws SigilError `GROUP_NOT_FOUND` if this device is not in it. */
+export async function requireEntry(
+  rt: Runtime,
+  tx: StoreTransaction,
+  groupId: string,
+): Promise<GroupEntry> {
+  const entry = await loadEntry(rt, tx, groupId);
+  if (entry === undefined) {
     throw new SigilError('GROUP_NOT_FOUND', 'this device is not in that group', {
       details: { groupId },
     });
   }
-  return state;
+  return entry;
 }
 
-/** Seals and writes a group state (without a pending commit: that is never stored). */
+/**
+ * Seals and writes a group state. What the stored entry kept (the pending upload, the key
+ * refresh counters) is carried over unless `changes` sets it; a pending upload is kept only
+ * while `state` still has that pending commit (else it is over: confirmed or discarded).
+ */
 export async function saveGroup(
   rt: Runtime,
   tx: StoreTransaction,
   state: GroupState,
+  changes: { pending?: PendingUpload; lastCommitAt?: number; sentSinceCommit?: number } = {},
 ): Promise<void> {
   const groupId = groupIdOf(state);
-  const clean: GroupState = { ...state, pendingCommit: undefined };
-  const record: GroupRecord = { version: 1, state: encodeGroupState(clean) };
+  const old = await loadRecord(rt, tx, groupId);
+  const pending =
+    state.pendingCommit === undefined
+      ? undefined
+      : (changes.pending ??
+        (old?.pending !== undefined && bytesEqual(old.pending.commit, state.pendingCommit.message)
+          ? old.pending
+          : undefined));
+  const record: GroupRecord = {
+    version: 1,
+    state: encodeGroupState(pending === undefined ? { ...state, pendingCommit: undefined } : state),
+    ...(pending === undefined ? {} : { pending }),
+    lastCommitAt: changes.lastCommitAt ?? old?.lastCommitAt ?? rt.clock.now(),
+    sentSinceCommit: changes.sentSinceCommit ?? old?.sentSinceCommit ?? 0,
+  };
   await tx.putGroup({
     groupId,
     data: rt.sealer.seal('group', groupId, encodeRecord(record)),

@@ -46,7 +46,8 @@ export async function deviceListOf(
   return verifyListFor(rt, accountId, contact.deviceList as Uint8Array, contact.accountKey);
 }
 
-function onList(list: VerifiedDeviceList, device: PresentedDevice): boolean {
+/** Whether `device` is on `list` with that signing key. */
+export function onList(list: VerifiedDeviceList, device: PresentedDevice): boolean {
   return list.devices.some(
     (d) => d.deviceId === device.deviceId && bytesEqual(d.signingKey.key, device.signatureKey),
   );
@@ -76,6 +77,44 @@ export async function checkDevices(
         "a group member's leaf is not a device on its account's signed device list",
         { details: { accountId: bad.accountId, deviceId: bad.deviceId } },
       );
+    }
+  }
+}
+
+/**
+ * Verified device lists by account for a synchronous leaf check (processCommit's
+ * `validateCredential`); `null` for an account whose list cannot be had (it does not exist, or
+ * its list does not verify): none of its leaves is accepted.
+ */
+export type DeviceLists = Map<string, VerifiedDeviceList | null>;
+
+/**
+ * Adds to `lists` the lists of the accounts of `devices` (fetched again once when the held one
+ * does not show a device).
+ * @throws SigilError relay and storage codes that are about the moment, not the account.
+ */
+export async function addDeviceLists(
+  rt: Runtime,
+  lists: DeviceLists,
+  devices: readonly PresentedDevice[],
+): Promise<void> {
+  const byAccount = new Map<string, PresentedDevice[]>();
+  for (const device of devices) {
+    byAccount.set(device.accountId, [...(byAccount.get(device.accountId) ?? []), device]);
+  }
+  for (const [accountId, presented] of byAccount) {
+    const held = lists.get(accountId);
+    if (held !== undefined && (held === null || presented.every((d) => onList(held, d)))) continue;
+    try {
+      let list = await deviceListOf(rt, accountId, false);
+      if (!presented.every((d) => onList(list, d))) list = await deviceListOf(rt, accountId, true);
+      lists.set(accountId, list);
+    } catch (err) {
+      if (!SigilError.is(err) || err.category === 'Storage' || err.category === 'Internal') {
+        throw err;
+      }
+      if (err.code === 'RATE_LIMITED' || err.code === 'RELAY_RESPONSE_INVALID') throw err;
+      lists.set(accountId, null);
     }
   }
 }

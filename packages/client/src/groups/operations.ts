@@ -20,6 +20,7 @@ import {
 } from '@sigil/mls';
 import { findContact, identityChanged, loadContact } from '../contacts.ts';
 import { bytesEqual, utf8 } from '../internal/bytes.ts';
+import { GROUP_REKEY_AFTER_MESSAGES } from '../limits.ts';
 import {
   encodeContent,
   GROUP_CONVERSATION_PREFIX,
@@ -30,7 +31,14 @@ import {
 import type { Runtime } from '../runtime.ts';
 import type { ContactRecord } from '../store.ts';
 import type { Contact, GroupSummary, Message } from '../types.ts';
-import { commitPlan, leavesWhere, lostEpoch, pendingLeaves, withEpochRetry } from './commit.ts';
+import {
+  commitPlan,
+  leavesWhere,
+  lostEpoch,
+  pendingLeaves,
+  settlePending,
+  withEpochRetry,
+} from './commit.ts';
 import { groupsOf } from './context.ts';
 import {
   groupIdOf,
@@ -38,12 +46,14 @@ import {
   leafDevices,
   loadGroup,
   nameExtension,
+  requireEntry,
   requireGroup,
   saveGroup,
   summaryOf,
 } from './group-record.ts';
 import { groupSuite, newKeyPackage } from './key-packages.ts';
 import { type ClaimedDevice, claimDevices, deviceListOf } from './members.ts';
+import { refreshInBackground } from './rekey.ts';
 
 /** Longest group name, UTF-8 bytes. */
 const MAX_GROUP_NAME_BYTES = 256;
@@ -246,23 +256,35 @@ export async function sendToGroup(
   const content = newContent(rt, body);
   const plaintext = encodeContent(content);
   const context = groupsOf(rt);
-  await withEpochRetry(rt, () =>
-    context.locked(async () => {
-      const sent = await rt.store.transaction(async (tx) => {
-        const state = await requireGroup(rt, tx, groupId);
-        const out = encryptApplication(state, plaintext);
-        // The advanced secret tree is stored before the message leaves (no key reuse).
-        await saveGroup(rt, tx, out.state);
-        return out.message;
+  let sentCount = 0;
+  await withEpochRetry(
+    rt,
+    async () => {
+      await settlePending(rt, groupId);
+      return context.locked(async () => {
+        const sent = await rt.store.transaction(async (tx) => {
+          const entry = await requireEntry(rt, tx, groupId);
+          if (entry.pending !== undefined) return undefined;
+          const out = encryptApplication(entry.state, plaintext);
+          sentCount = entry.sentSinceCommit + 1;
+          // The advanced secret tree is stored before the message leaves (no key reuse).
+          await saveGroup(rt, tx, out.state, { sentSinceCommit: sentCount });
+          return out.message;
+        });
+        // A commit left pending meanwhile: settled on the next attempt.
+        if (sent === undefined) return lostEpoch(new SigilError('GROUP_EPOCH_MISMATCH', 'pending'));
+        try {
+          await rt.api.groupMessage(groupId, encodeMlsMessage(sent));
+        } catch (err) {
+          return lostEpoch(err);
+        }
+        return true;
       });
-      try {
-        await rt.api.groupMessage(groupId, encodeMlsMessage(sent));
-      } catch (err) {
-        return lostEpoch(err);
-      }
-      return true;
-    }),
+    },
+    groupId,
   );
+  // Post-compromise security: enough messages on the same keys, a key refresh follows.
+  if (sentCount >= GROUP_REKEY_AFTER_MESSAGES) refreshInBackground(rt, groupId);
   const row = messageRow(rt, {
     contactId: GROUP_CONVERSATION_PREFIX + groupId,
     direction: 'out',
@@ -285,8 +307,10 @@ export async function sendToGroup(
  */
 export async function leaveGroup(rt: Runtime, groupId: string): Promise<void> {
   const context = groupsOf(rt);
-  await withEpochRetry(rt, (last) =>
-    context.locked(async () => {
+  await withEpochRetry(rt, async (last) => {
+    // An own commit of unknown outcome is settled first (its epoch decides the proposal's).
+    await settlePending(rt, groupId);
+    return context.locked(async () => {
       const state = await rt.store.transaction((tx) => requireGroup(rt, tx, groupId));
       const proposal = createProposal(state, {
         proposalType: 'remove',
@@ -304,8 +328,8 @@ export async function leaveGroup(rt: Runtime, groupId: string): Promise<void> {
       }
       await rt.store.transaction((tx) => tx.deleteGroup(groupId));
       return true;
-    }),
-  );
+    });
+  });
   rt.emitter.emit('group', { groupId, kind: 'removed' });
 }
 

@@ -9,13 +9,26 @@
  *   and every leaf checked against its account's verified signed device list (identity
  *   `${accountId}/${deviceId}`, signature key = that device's DSK; unknown accounts are fetched
  *   and pinned) before anything is stored; a one-time KeyPackage's secret is deleted.
- * - Commit: `processCommit`; removed from the group, the state is deleted (`group` event
- *   `removed`). Leaves it added are checked like a Welcome's (a mismatch is reported).
+ * - Commit: `processCommit`, whose `validateCredential` hook checks every leaf the commit adds
+ *   or updates (and an external joiner's: its account must already be a member) against the
+ *   verified device lists before anything changes (lists are fetched before the transaction).
+ *   A refused commit leaves the state as it was, but the group moved on without this device:
+ *   its state is deleted (history kept), `group` `error` (with the code) and `removed` are
+ *   emitted, and `rejoinGroup` (a user action) takes it back in by external commit. Removed
+ *   from the group, the state is deleted (`group` event `removed`).
+ * - Own pending commit (stored, outcome unknown, groups/commit.ts): a commit of its epoch from
+ *   the mailbox means ours lost (discarded, the other one processed); traffic of a later epoch
+ *   means ours won (confirmed first).
+ * - Cannot follow (a commit of the current epoch that does not process, traffic of an epoch
+ *   this device never reached): the device rejoins by external commit (groups/resync.ts).
+ *   Traffic of an older epoch is dropped quietly (application messages are still decrypted
+ *   from retained epochs).
  * - Proposal: `processProposal` (cached for the epoch's commit); a member's self-Remove (a
  *   leave) is then committed by this member unless another member's commit comes first.
  * - Application message: `decryptApplication` (messages of a past epoch rely on the MLS
- *   package's past-epoch retention), stored as conversation `group:<id>`, `message` emitted
- *   with `groupId`.
+ *   package's past-epoch retention), attributed by the sender credential it returns (the leaf
+ *   of a past epoch may be blank or another device's by now), stored as conversation
+ *   `group:<id>`, `message` emitted with `groupId`.
  * - A message that does not process (stale, forged, for a group this device left) is dropped
  *   and reported as an `error` event; there is no resend in groups.
  *
@@ -23,11 +36,14 @@
  */
 import { SigilError } from '@sigil/errors';
 import {
+  confirmPendingCommit,
   decodeMlsMessage,
   decryptApplication,
+  discardPendingCommit,
   type GroupState,
   joinFromWelcome,
   type MlsMessage,
+  type ProcessCommitOptions,
   processCommit,
   processProposal,
   type Welcome,
@@ -40,19 +56,27 @@ import type { Processed } from '../receive.ts';
 import type { RelayEnvelope } from '../relay-api.ts';
 import type { Runtime } from '../runtime.ts';
 import type { StoreTransaction } from '../store.ts';
-import { pendingLeaves } from './commit.ts';
+import { nowSeconds, pendingLeaves } from './commit.ts';
 import { groupsOf } from './context.ts';
 import {
+  type GroupEntry,
   groupIdOf,
   type LeafDevice,
   leafDevices,
-  loadGroup,
+  loadEntry,
   parseIdentity,
   saveGroup,
 } from './group-record.ts';
 import { groupSuite, loadKeyPackage, type OwnKeyPackage } from './key-packages.ts';
-import { checkDevices } from './members.ts';
+import {
+  addDeviceLists,
+  checkDevices,
+  type DeviceLists,
+  onList,
+  type PresentedDevice,
+} from './members.ts';
 import { commitLeaves, removeDevices } from './operations.ts';
+import { resyncGroup } from './resync.ts';
 
 const NOTHING: Processed = {
   emit: () => {},
@@ -86,6 +110,78 @@ async function drop(rt: Runtime, hash: Uint8Array, error: unknown): Promise<Proc
   return reported(rt, error);
 }
 
+/** The leaf check needs the lists of these devices' accounts (fetched outside the lock). */
+class NeedLists extends Error {
+  readonly devices: readonly PresentedDevice[];
+  constructor(devices: readonly PresentedDevice[]) {
+    super('device lists needed');
+    this.devices = devices;
+  }
+}
+
+/** The content type of a framed message. */
+function contentTypeOf(message: MlsMessage): string | undefined {
+  if (message.wireFormat === 'mls_public_message') return message.publicMessage.content.contentType;
+  if (message.wireFormat === 'mls_private_message') return message.privateMessage.contentType;
+  return undefined;
+}
+
+/** The devices a PublicMessage commit's leaves claim (proposals by value and the path). */
+function presentedDevices(message: MlsMessage): PresentedDevice[] {
+  if (message.wireFormat !== 'mls_public_message') return [];
+  const { content } = message.publicMessage;
+  if (content.contentType !== 'commit') return [];
+  const leaves = [];
+  for (const entry of content.commit.proposals) {
+    if (entry.type !== 'proposal') continue;
+    if (entry.proposal.proposalType === 'add') leaves.push(entry.proposal.keyPackage.leafNode);
+    if (entry.proposal.proposalType === 'update') leaves.push(entry.proposal.leafNode);
+  }
+  if (content.commit.path !== undefined) leaves.push(content.commit.path.leafNode);
+  const out: PresentedDevice[] = [];
+  for (const leaf of leaves) {
+    if (leaf.credential.credentialType !== 'basic') continue;
+    const device = parseIdentity(leaf.credential.identity);
+    if (device !== undefined) out.push({ ...device, signatureKey: leaf.signatureKey });
+  }
+  return out;
+}
+
+function mismatch(message: string, details: Record<string, string | number> = {}): SigilError {
+  return new SigilError('IDENTITY_MISMATCH', message, { details });
+}
+
+/**
+ * processCommit's leaf check: every leaf a commit adds or updates is a device on its account's
+ * verified list with that signing key; an external joiner's account is already a member.
+ */
+function leafCheck(
+  state: GroupState,
+  lists: DeviceLists,
+): NonNullable<ProcessCommitOptions['validateCredential']> {
+  return (leaf, _leafIndex, joiner) => {
+    const device =
+      leaf.credential.credentialType === 'basic'
+        ? parseIdentity(leaf.credential.identity)
+        : undefined;
+    if (device === undefined) throw mismatch('a group leaf is not a Sigil device');
+    const presented = { ...device, signatureKey: leaf.signatureKey };
+    const list = lists.get(device.accountId);
+    if (list === undefined) throw new NeedLists([presented]);
+    if (list === null || !onList(list, presented)) {
+      throw mismatch("a group member's leaf is not a device on its account's signed device list", {
+        accountId: device.accountId,
+        deviceId: device.deviceId,
+      });
+    }
+    if (joiner && !leafDevices(state).some((l) => l.accountId === device.accountId)) {
+      throw mismatch('an external commit by an account that is not a member of the group', {
+        accountId: device.accountId,
+      });
+    }
+  };
+}
+
 /**
  * Processes one group envelope (see the module comment). Resolves once it is committed.
  * @throws SigilError `STORAGE_FAILURE` (do not acknowledge; it will be redelivered).
@@ -107,50 +203,93 @@ export async function processGroupEnvelope(
   if (message.wireFormat !== 'mls_public_message' && message.wireFormat !== 'mls_private_message') {
     return drop(rt, hash, new SigilError('INVALID_ARGUMENT', 'not a group message'));
   }
-  const result = await groupsOf(rt).locked(() =>
-    rt.store.transaction(async (tx): Promise<Processed | { later: GroupLater }> => {
-      if (await tx.hasEnvelope(hash)) return NOTHING;
-      const state = await loadGroup(rt, tx, groupId);
-      await tx.putEnvelope(hash, rt.clock.now());
-      // Traffic of a group this device left, or was never in, has nothing to act on.
-      if (state === undefined) return NOTHING;
-      let handled: Handled;
-      try {
-        handled = handleMessage(rt, state, message);
-      } catch (error) {
-        if (!isMessageError(error)) throw error;
-        return reported(rt, error);
-      }
-      rt.hooks.afterDecrypt?.();
-      if (handled.kind === 'stale') return NOTHING;
-      if (handled.kind === 'removed') {
-        await tx.deleteGroup(groupId);
-        return { later: { kind: 'removed', groupId } };
-      }
-      await saveGroup(rt, tx, handled.state);
-      if (handled.kind === 'commit') {
-        const { added, leaving } = handled;
-        return { later: { kind: 'commit', groupId, added, leaving } };
-      }
-      if (handled.kind === 'proposal') {
-        return { later: { kind: 'proposal', groupId, leave: handled.leave } };
-      }
-      return storeApplication(rt, tx, groupId, handled, envelope);
-    }),
-  );
-  return 'later' in result ? afterCommit(rt, result.later) : result;
+  const framed = message;
+  // The lists a commit's leaves are checked against (network, so before the transaction).
+  const lists: DeviceLists = new Map();
+  if (contentTypeOf(framed) === 'commit') {
+    if (await rt.store.transaction((tx) => tx.hasEnvelope(hash))) return NOTHING;
+    await addDeviceLists(rt, lists, presentedDevices(framed));
+  }
+  for (let attempt = 1; ; attempt++) {
+    try {
+      const result = await groupsOf(rt).locked(() =>
+        rt.store.transaction((tx) => applyEnvelope(rt, tx, groupId, framed, lists, hash)),
+      );
+      return 'later' in result ? afterCommit(rt, result.later) : result;
+    } catch (err) {
+      // A private commit's leaves are only known once it is opened: fetch and try again.
+      if (!(err instanceof NeedLists) || attempt >= 8) throw err;
+      await addDeviceLists(rt, lists, err.devices);
+    }
+  }
 }
 
-type Handled =
+/** Applies a framed message in the envelope's transaction. */
+async function applyEnvelope(
+  rt: Runtime,
+  tx: StoreTransaction,
+  groupId: string,
+  message: MlsMessage,
+  lists: DeviceLists,
+  hash: Uint8Array,
+): Promise<Processed | { later: GroupLater }> {
+  if (await tx.hasEnvelope(hash)) return NOTHING;
+  const entry = await loadEntry(rt, tx, groupId);
+  await tx.putEnvelope(hash, rt.clock.now());
+  // Traffic of a group this device left, or was never in, has nothing to act on.
+  if (entry === undefined) return NOTHING;
+  let handled: Handled;
+  try {
+    handled = handleMessage(rt, entry, message, lists);
+  } catch (error) {
+    if (error instanceof NeedLists || !isMessageError(error)) throw error;
+    return reported(rt, error);
+  }
+  rt.hooks.afterDecrypt?.();
+  const own = handled.ownConfirmed ? { lastCommitAt: rt.clock.now(), sentSinceCommit: 0 } : {};
+  switch (handled.kind) {
+    case 'stale':
+      return NOTHING;
+    case 'resync':
+      return { later: { kind: 'resync', groupId } };
+    case 'rejected':
+      await tx.deleteGroup(groupId);
+      return { later: { kind: 'rejected', groupId, error: handled.error } };
+    case 'removed':
+      await tx.deleteGroup(groupId);
+      return { later: { kind: 'removed', groupId } };
+    case 'commit':
+      await saveGroup(rt, tx, handled.state, own);
+      return { later: { kind: 'commit', groupId, leaving: handled.leaving } };
+    case 'proposal':
+      await saveGroup(rt, tx, handled.state, own);
+      return { later: { kind: 'proposal', groupId, leave: handled.leave } };
+    case 'application':
+      await saveGroup(rt, tx, handled.state, own);
+      return storeApplication(rt, tx, groupId, handled);
+  }
+}
+
+type Handled = { ownConfirmed: boolean } & (
   | { kind: 'removed' }
   | { kind: 'stale' }
-  | { kind: 'commit'; state: GroupState; added: LeafDevice[]; leaving: LeafDevice[] }
+  | { kind: 'resync' }
+  | { kind: 'rejected'; error: SigilError }
+  | { kind: 'commit'; state: GroupState; leaving: LeafDevice[] }
   | { kind: 'proposal'; state: GroupState; leave: boolean }
-  | { kind: 'application'; state: GroupState; data: Uint8Array; senderLeafIndex: number };
+  | {
+      kind: 'application';
+      state: GroupState;
+      data: Uint8Array;
+      sender: { accountId: string; deviceId: number } | undefined;
+    }
+);
 
 type GroupLater =
   | { kind: 'removed'; groupId: string }
-  | { kind: 'commit'; groupId: string; added: LeafDevice[]; leaving: LeafDevice[] }
+  | { kind: 'resync'; groupId: string }
+  | { kind: 'rejected'; groupId: string; error: SigilError }
+  | { kind: 'commit'; groupId: string; leaving: LeafDevice[] }
   | { kind: 'proposal'; groupId: string; leave: boolean };
 
 /** The epoch in a framed message's header. */
@@ -160,43 +299,96 @@ function epochOf(message: MlsMessage): bigint {
   return -1n;
 }
 
-/** Applies one framed message to the state (pure: throws for a message that does not apply). */
-function handleMessage(rt: Runtime, state: GroupState, message: MlsMessage): Handled {
-  const contentType =
-    message.wireFormat === 'mls_public_message'
-      ? message.publicMessage.content.contentType
-      : message.wireFormat === 'mls_private_message'
-        ? message.privateMessage.contentType
-        : undefined;
-  if (contentType === 'application') {
-    const received = decryptApplication(state, message);
-    return { kind: 'application', ...received };
+/**
+ * The state to apply `message` to, given an own pending commit of unknown outcome: a commit of
+ * its epoch won instead of it (discarded); traffic of a later epoch follows it (confirmed).
+ * `undefined` when the message cannot be applied (an external join that lost: resync).
+ */
+function settleWith(
+  rt: Runtime,
+  entry: GroupEntry,
+  message: MlsMessage,
+): { state: GroupState; confirmed: boolean } | 'stale' | 'resync' {
+  const { pending, state } = entry;
+  if (pending === undefined) return { state, confirmed: false };
+  const epoch = epochOf(message);
+  if (epoch > pending.epoch) {
+    return { state: confirmPendingCommit(state, { now: nowSeconds(rt) }), confirmed: true };
   }
+  // A joiner has no keys of the epochs before its join.
+  if (pending.external) return epoch === pending.epoch && isCommit(message) ? 'resync' : 'stale';
+  if (epoch === pending.epoch && isCommit(message)) {
+    return { state: discardPendingCommit(state), confirmed: false };
+  }
+  return { state, confirmed: false };
+}
+
+const isCommit = (message: MlsMessage) => contentTypeOf(message) === 'commit';
+
+/** Applies one framed message to the state (pure: throws for a message that does not apply). */
+function handleMessage(
+  rt: Runtime,
+  entry: GroupEntry,
+  message: MlsMessage,
+  lists: DeviceLists,
+): Handled {
+  const settled = settleWith(rt, entry, message);
+  if (settled === 'stale') return { kind: 'stale', ownConfirmed: false };
+  if (settled === 'resync') return { kind: 'resync', ownConfirmed: false };
+  const { state, confirmed: ownConfirmed } = settled;
+  const contentType = contentTypeOf(message);
+  const epoch = epochOf(message);
+  const current = state.groupContext.epoch;
+  // Traffic of an epoch this device never reached: it missed commits and cannot follow.
+  if (epoch > current) return { kind: 'resync', ownConfirmed };
+  const now = nowSeconds(rt);
+  if (contentType === 'application') {
+    const received = decryptApplication(state, message, { now });
+    // Attributed by the leaf that signed it in ITS epoch, not the current tree's leaf.
+    const sender =
+      received.senderCredential.credentialType === 'basic'
+        ? parseIdentity(received.senderCredential.identity)
+        : undefined;
+    return {
+      kind: 'application',
+      ownConfirmed,
+      state: received.state,
+      data: received.data,
+      sender,
+    };
+  }
+  // A commit or proposal of an epoch this member already left has nothing left to change
+  // (the members that saw it in its epoch act on it).
+  if (epoch < current) return { kind: 'stale', ownConfirmed };
   if (contentType === 'proposal') {
-    // A proposal of an epoch this member's own commit ended lost its chance: the members that
-    // saw it in its epoch act on it.
-    if (epochOf(message) < state.groupContext.epoch) return { kind: 'stale' };
     const next = processProposal(state, message);
     // A leave (a member's Remove of its own account's leaves) is committed by a member.
-    return { kind: 'proposal', state: next, leave: pendingLeaves(next).length > 0 };
+    return { kind: 'proposal', ownConfirmed, state: next, leave: pendingLeaves(next).length > 0 };
   }
-  const before = new Set(leafDevices(state).map((l) => l.leafIndex));
   // Members that asked to leave in this epoch (their proposal may not be in this commit).
   const asked = new Set(pendingLeaves(state));
   const leaving = leafDevices(state).filter((l) => asked.has(l.leafIndex));
-  const processed = processCommit(state, message, {
-    now: BigInt(Math.floor(rt.clock.now() / 1000)),
-  });
-  if (processed.removedSelf) return { kind: 'removed' };
-  const added = leafDevices(processed.state).filter((l) => {
-    const old = before.has(l.leafIndex) ? state.tree.leafNode(l.leafIndex) : undefined;
-    return old === undefined || !bytesEqual(old.signatureKey, l.signatureKey);
-  });
+  let processed: ReturnType<typeof processCommit>;
+  try {
+    processed = processCommit(state, message, {
+      now,
+      validateCredential: leafCheck(state, lists),
+    });
+  } catch (error) {
+    if (error instanceof NeedLists || !isMessageError(error)) throw error;
+    // A leaf that is not its account's device: refused (see the module comment).
+    if (SigilError.is(error, 'IDENTITY_MISMATCH')) {
+      return { kind: 'rejected', ownConfirmed, error: error as SigilError };
+    }
+    // The group moved to an epoch this device cannot compute: rejoin it.
+    return { kind: 'resync', ownConfirmed };
+  }
+  if (processed.removedSelf) return { kind: 'removed', ownConfirmed };
   const still = leaving.filter((l) => {
     const leaf = processed.state.tree.leafNode(l.leafIndex);
     return leaf !== undefined && bytesEqual(leaf.signatureKey, l.signatureKey);
   });
-  return { kind: 'commit', state: processed.state, added, leaving: still };
+  return { kind: 'commit', ownConfirmed, state: processed.state, leaving: still };
 }
 
 /** Stores a decrypted application message (in the envelope's transaction). */
@@ -205,7 +397,6 @@ async function storeApplication(
   tx: StoreTransaction,
   groupId: string,
   handled: Extract<Handled, { kind: 'application' }>,
-  envelope: RelayEnvelope,
 ): Promise<Processed> {
   let content: Content;
   try {
@@ -214,13 +405,12 @@ async function storeApplication(
     return reported(rt, error);
   }
   if (bodyOf(content) === undefined) return NOTHING;
-  // The MLS sender (authenticated by its leaf signature), not the relay's word.
-  const leaf = handled.state.tree.leafNode(handled.senderLeafIndex);
-  const device =
-    leaf?.credential.credentialType === 'basic'
-      ? parseIdentity(leaf.credential.identity)
-      : undefined;
-  const sender = device ?? envelope.sender;
+  // The MLS sender (authenticated by its leaf signature in the message's epoch), never the
+  // relay's word (`envelope.sender`).
+  const sender = handled.sender;
+  if (sender === undefined) {
+    return reported(rt, mismatch('a group message from a leaf that is not a Sigil device'));
+  }
   const now = rt.clock.now();
   const row = messageRow(rt, {
     contactId: GROUP_CONVERSATION_PREFIX + groupId,
@@ -242,28 +432,40 @@ async function storeApplication(
 function afterCommit(rt: Runtime, later: GroupLater): Processed {
   const context = groupsOf(rt);
   const { groupId } = later;
-  if (later.kind === 'removed') {
-    return { ...NOTHING, emit: () => rt.emitter.emit('group', { groupId, kind: 'removed' }) };
+  switch (later.kind) {
+    case 'removed':
+      return { ...NOTHING, emit: () => rt.emitter.emit('group', { groupId, kind: 'removed' }) };
+    case 'resync':
+      return { ...NOTHING, emit: () => context.run(rt, () => resyncGroup(rt, groupId)) };
+    case 'rejected':
+      return {
+        ...NOTHING,
+        emit: () => {
+          const { error } = later;
+          rt.emitter.emit('error', { code: error.code, error, during: 'group' });
+          rt.emitter.emit('group', { groupId, kind: 'error', code: error.code });
+          rt.emitter.emit('group', { groupId, kind: 'removed' });
+        },
+      };
+    case 'commit':
+      return {
+        ...NOTHING,
+        emit: () => {
+          rt.emitter.emit('group', { groupId, kind: 'changed' });
+          // A leave proposed in the old epoch and not in this commit is still to commit.
+          if (later.leaving.length > 0) {
+            context.run(rt, () => removeDevices(rt, groupId, later.leaving));
+          }
+        },
+      };
+    case 'proposal':
+      return {
+        ...NOTHING,
+        emit: () => {
+          if (later.leave) context.run(rt, () => commitLeaves(rt, groupId));
+        },
+      };
   }
-  if (later.kind === 'commit') {
-    return {
-      ...NOTHING,
-      emit: () => {
-        rt.emitter.emit('group', { groupId, kind: 'changed' });
-        // New leaves must be devices on their accounts' verified lists (reported otherwise).
-        if (later.added.length > 0) context.run(rt, () => checkDevices(rt, later.added));
-        // A leave proposed in the old epoch and not in this commit is still to commit.
-        if (later.leaving.length > 0)
-          context.run(rt, () => removeDevices(rt, groupId, later.leaving));
-      },
-    };
-  }
-  return {
-    ...NOTHING,
-    emit: () => {
-      if (later.leave) context.run(rt, () => commitLeaves(rt, groupId));
-    },
-  };
 }
 
 /** The KeyPackage of this device a Welcome is for, if this device holds it. */

@@ -19,6 +19,7 @@ import { treeHash } from '../tree/tree-hash.ts';
 import { TreePrivateKeys } from '../tree/tree-private-keys.ts';
 import { processUpdatePath } from '../tree/treekem.ts';
 import type { GroupContext } from '../wire/group-context.ts';
+import type { LeafNode } from '../wire/leaf-node.ts';
 import { type ExternalPskLookup, enterEpoch, resolvePsks } from './epoch.ts';
 import { retainEndingEpoch } from './epoch-retention.ts';
 import {
@@ -39,6 +40,34 @@ export interface ProcessCommitOptions {
    * (unchecked when omitted).
    */
   readonly now?: bigint;
+  /**
+   * The application's check of every leaf the Commit adds or updates (Add and Update
+   * proposals, the committer's UpdatePath leaf, an external joiner's leaf), called before the
+   * Commit is applied: throw to reject it (the state stays as it was). `joiner` is true for
+   * the leaf of an external Commit's joiner.
+   */
+  readonly validateCredential?: CommitLeafValidator;
+}
+
+/** See {@link ProcessCommitOptions.validateCredential}. */
+export type CommitLeafValidator = (leaf: LeafNode, leafIndex: number, joiner: boolean) => void;
+
+/** Calls `check` for every leaf that `tree` (after the proposals) or the path adds or changes. */
+function checkNewLeaves(
+  check: CommitLeafValidator,
+  before: GroupState['tree'],
+  tree: GroupState['tree'],
+  path: { leaf: LeafNode; leafIndex: number; joiner: boolean } | undefined,
+): void {
+  for (const [leafIndex, leaf] of tree.leaves()) {
+    if (leafIndex === path?.leafIndex) continue;
+    const old = leafIndex < before.leafCount ? before.leafNode(leafIndex) : undefined;
+    // A changed leaf always has a new encryption key (§7.3).
+    if (old === undefined || !bytesEqual(old.encryptionKey, leaf.encryptionKey)) {
+      check(leaf, leafIndex, false);
+    }
+  }
+  if (path !== undefined) check(path.leaf, path.leafIndex, path.joiner);
 }
 
 /** The outcome of {@link processCommit}. */
@@ -128,6 +157,14 @@ export function processCommit(
   if (reserved !== undefined) committer = reserved.leafIndex;
   if (applied.removed.includes(state.ownLeafIndex)) {
     return { state, removedSelf: true, committer, external };
+  }
+  if (options.validateCredential !== undefined) {
+    const path = commit.path && {
+      leaf: commit.path.leafNode,
+      leafIndex: committer,
+      joiner: external,
+    };
+    checkNewLeaves(options.validateCredential, state.tree, applied.tree, path);
   }
   if (pathRequired(resolved) && commit.path === undefined) {
     throw new SigilError('MLS_PATH_REQUIRED', 'the Commit needs an UpdatePath (RFC 9420 §12.4)');
