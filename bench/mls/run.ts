@@ -4,16 +4,22 @@
  * 10,000 members (ts-mls skipped at 10,000 when its N = 1000 figures extrapolate past ~20 s):
  * one Commit adding N-1 members (creation time, Welcome size, time to join from the Welcome with
  * the tree in the GroupInfo), then in that freshly built group an update Commit by member 1 and
- * its processing by member 2. Last, 100-byte application messages encrypted and decrypted per
- * second between two members. Medians of rounds; ratio = ts-mls time / Sigil time (> 1: Sigil
- * faster). Targets (issue 6): >= 10x ts-mls on every figure at N = 1000; at N = 10,000 an update
- * Commit created in < 200 ms and processed in < 50 ms.
+ * its processing by member 2; the same two operations again in a group where every member has
+ * committed once (filled.ts: the tree built cheaply but validly, the same tree for both
+ * libraries, two joiners of each library added by one Commit). Last, 100-byte application
+ * messages encrypted and decrypted per second between two members. Medians of rounds;
+ * ratio = ts-mls time / Sigil time (> 1: Sigil faster). Targets (issue 6): >= 10x ts-mls on
+ * every figure at N = 1000; at N = 10,000 an update Commit created in < 200 ms and processed in
+ * < 50 ms.
  *
- * Options: `--rounds N` timed runs (default 5; 3 at N = 1000 and 1 at 10,000, without warm-up), `--sizes 10,100,1000,10000`,
+ * Options: `--rounds N` timed runs (default 5; 3 at N = 1000 and 1 at 10,000, without warm-up;
+ * at least 5 after a warm-up for the filled group's operations), `--sizes 10,100,1000,10000`,
  * `--round-ms N` (application messages, default 250), `--sigil-only` (no ts-mls: e.g.
  * `--sizes 10000 --sigil-only` for the 10,000-member targets in a few minutes), `--json`.
  */
+import * as ts from 'ts-mls';
 import { formatRate, measureAsync, median } from '../harness.ts';
+import { filledGroup, type UpdateScenario } from './filled.ts';
 import { type Subject, sigilSubject, tsMlsSubject } from './subjects.ts';
 
 function argValue(flag: string): string | undefined {
@@ -46,6 +52,18 @@ interface GroupFigures extends OperationTimes {
   readonly cpu: OperationTimes;
   /** Wall time of the whole size, setup included. */
   readonly totalMs: number;
+}
+
+/**
+ * Medians (ms) of the update Commit and its processing in a group where every member has
+ * committed once, for one subject: wall time, and CPU time in `cpu`.
+ */
+interface FilledFigures {
+  readonly updateMs: number;
+  readonly processMs: number;
+  readonly cpu: { readonly updateMs: number; readonly processMs: number };
+  /** HPKE ciphertexts in the update Commit's UpdatePath. */
+  readonly ciphertexts: number;
 }
 
 /** CPU time of this process so far (user + system, all threads), in ms. */
@@ -110,6 +128,22 @@ async function groupFigures(subject: Subject, n: number): Promise<GroupFigures> 
   };
 }
 
+/**
+ * The filled scenario's figures for one subject: medians of at least 5 timed runs after a
+ * warm-up (each operation takes milliseconds, at every size).
+ */
+async function filledFigures(scenario: UpdateScenario): Promise<FilledFigures> {
+  const runs = Math.max(Number.isFinite(roundsArg) && roundsArg >= 1 ? roundsArg : 5, 5);
+  const update = await timeMs(() => scenario.update(), runs, true);
+  const processed = await timeMs(() => scenario.process(), runs, true);
+  return {
+    updateMs: update.wall,
+    processMs: processed.wall,
+    cpu: { updateMs: update.cpu, processMs: processed.cpu },
+    ciphertexts: scenario.ciphertexts,
+  };
+}
+
 /** What each figure measures (printed under the table). */
 const LEGEND = [
   'What each figure measures (same operations on both sides; each timed call repeats the',
@@ -124,6 +158,19 @@ const LEGEND = [
   '                  group, whose parents are blank: one HPKE encryption per other member',
   '  process update  member 2 processes that Commit (PublicMessage): signature, membership tag,',
   '                  UpdatePath checks, one HPKE decryption, new epoch, confirmation tag',
+  '  ... (every member committed once)  the same two operations in a group whose parents are',
+  '                  all set, so the UpdatePath encrypts to ~log2 N nodes ("path ciphertexts").',
+  '                  Built once per N, untimed, the same tree for both libraries: N-2 members',
+  '                  from real signed KeyPackages, then the public effect of a Commit by each',
+  '                  even leaf from the highest to 0 (fresh path keys, parent hashes, the leaf',
+  '                  re-signed as a commit leaf; the HPKE encryptions nobody needs are skipped):',
+  '                  a parent-hash-valid tree, every parent set by its leftmost leaf. Member 0',
+  "                  (Sigil) then commits adding two of each library's KeyPackages at leaves",
+  '                  N-2 and N-1 (no UpdatePath: ts-mls 1.6.4 rejects the valid tree a path',
+  '                  would leave, see bench/mls/filled.ts), which join from the Welcome (ts-mls',
+  '                  from the encoded Sigil Welcome) verifying the whole tree; joiner N-2',
+  '                  creates the update Commit and joiner N-1 (its sibling: the longest path',
+  '                  to derive) processes it.',
   '  100 B msgs/s    one 100-byte application message encrypted (signed PrivateMessage) by one',
   '                  member and decrypted (verified) by the other, per second',
   'Sigil runs every operation on one thread, synchronously. ts-mls awaits WebCrypto, which',
@@ -137,14 +184,24 @@ const ms = (v: number | undefined) =>
 const ratio = (sigil: number, peer: number | undefined) =>
   peer === undefined ? '-' : `${(peer / sigil).toFixed(1)}x`;
 const pad = (s: string, w: number) => s.padStart(w);
+const FILLED = 'every member committed once';
+/** Width of the figure column. */
+const LABEL = 50;
 
 const wallStart = performance.now();
 const sigil = sigilSubject();
 const tsMls = await tsMlsSubject();
+const tsImpl = sigilOnly
+  ? undefined
+  : await ts.getCiphersuiteImpl(
+      ts.getCiphersuiteFromName('MLS_128_DHKEMX25519_AES128GCM_SHA256_Ed25519'),
+    );
 const results: {
   n: number;
   sigil: GroupFigures;
   tsMls?: GroupFigures;
+  /** The filled scenario (even N >= 4 only: two sibling joiners). */
+  filled?: { buildMs: number; sigil: FilledFigures; tsMls?: FilledFigures };
 }[] = [];
 /** ts-mls runs at N >= 10,000 only when its N = 1000 wall time shows it fits the budget. */
 let tsMlsSkipFrom = sigilOnly ? 0 : 10_000;
@@ -156,7 +213,24 @@ for (const n of sizes) {
     // Past N = 1000, skip ts-mls when ten times this size's wall time exceeds the budget.
     if (n === 1000 && t.totalMs * 10 <= TS_MLS_BUDGET_MS) tsMlsSkipFrom = Number.POSITIVE_INFINITY;
   }
-  results.push({ n, sigil: s, ...(t !== undefined ? { tsMls: t } : {}) });
+  let filled: (typeof results)[number]['filled'];
+  if (n >= 4 && n % 2 === 0) {
+    const group = filledGroup(n);
+    const fs = await filledFigures(group.sigil());
+    const ft =
+      t !== undefined && tsImpl !== undefined
+        ? await filledFigures(await group.tsMls(tsImpl))
+        : undefined;
+    filled = { buildMs: group.buildMs, sigil: fs, ...(ft !== undefined ? { tsMls: ft } : {}) };
+  } else if (!asJson) {
+    process.stderr.write(`N = ${n}: no "${FILLED}" rows (they need an even N >= 4)\n`);
+  }
+  results.push({
+    n,
+    sigil: s,
+    ...(t !== undefined ? { tsMls: t } : {}),
+    ...(filled !== undefined ? { filled } : {}),
+  });
   if (!asJson) process.stderr.write(`N = ${n} done\n`);
 }
 
@@ -196,43 +270,57 @@ if (asJson) {
 } else {
   console.log('MLS suite 1, Sigil (node backend) vs ts-mls 1.6.4; medians; ratio = ts-mls / Sigil');
   console.log(
-    `${'N'.padStart(6)} | ${'figure'.padEnd(22)} | ${pad('Sigil', 10)} | ${pad('ts-mls', 10)} | ${pad('ratio', 8)}`,
+    `${'N'.padStart(6)} | ${'figure'.padEnd(LABEL)} | ${pad('Sigil', 10)} | ${pad('ts-mls', 10)} | ${pad('ratio', 8)}`,
   );
-  for (const { n, sigil: s, tsMls: t } of results) {
-    const rows: [string, number, number | undefined, boolean][] = [
-      ['add commit (ms)', s.commitMs, t?.commitMs, true],
-      ['Welcome (bytes)', s.welcomeBytes, t?.welcomeBytes, false],
-      ['join (ms)', s.joinMs, t?.joinMs, true],
-      ['update commit (ms)', s.updateMs, t?.updateMs, true],
-      ['process update (ms)', s.processMs, t?.processMs, true],
+  for (const { n, sigil: s, tsMls: t, filled: f } of results) {
+    const rows: [string, number, number | undefined, 'ms' | 'bytes' | 'count'][] = [
+      ['add commit (ms)', s.commitMs, t?.commitMs, 'ms'],
+      ['Welcome (bytes)', s.welcomeBytes, t?.welcomeBytes, 'bytes'],
+      ['join (ms)', s.joinMs, t?.joinMs, 'ms'],
+      ['update commit (fresh group) (ms)', s.updateMs, t?.updateMs, 'ms'],
+      ['process update (fresh group) (ms)', s.processMs, t?.processMs, 'ms'],
     ];
-    for (const [label, sv, tv, isTime] of rows) {
-      const fmt = isTime ? ms : (v: number | undefined) => (v === undefined ? '-' : String(v));
+    if (f !== undefined) {
+      rows.push(
+        [`update commit (${FILLED}) (ms)`, f.sigil.updateMs, f.tsMls?.updateMs, 'ms'],
+        [`process update (${FILLED}) (ms)`, f.sigil.processMs, f.tsMls?.processMs, 'ms'],
+        [`  path ciphertexts (${FILLED})`, f.sigil.ciphertexts, f.tsMls?.ciphertexts, 'count'],
+      );
+    }
+    for (const [label, sv, tv, unit] of rows) {
+      const fmt =
+        unit === 'ms' ? ms : (v: number | undefined) => (v === undefined ? '-' : String(v));
       console.log(
-        `${String(n).padStart(6)} | ${label.padEnd(22)} | ${pad(fmt(sv), 10)} | ${pad(fmt(tv), 10)} | ${pad(isTime ? ratio(sv, tv) : ratio(sv, tv), 8)}`,
+        `${String(n).padStart(6)} | ${label.padEnd(LABEL)} | ${pad(fmt(sv), 10)} | ${pad(fmt(tv), 10)} | ${pad(unit === 'count' ? '' : ratio(sv, tv), 8)}`,
       );
     }
   }
   console.log(
-    `${'2'.padStart(6)} | ${'100 B msgs/s'.padEnd(22)} | ${pad(formatRate(sigilMsgs.opsPerSecond), 10)} | ${pad(tsMsgs === undefined ? '-' : formatRate(tsMsgs.opsPerSecond), 10)} | ${pad(tsMsgs === undefined ? '-' : `${(sigilMsgs.opsPerSecond / tsMsgs.opsPerSecond).toFixed(1)}x`, 8)}`,
+    `${'2'.padStart(6)} | ${'100 B msgs/s'.padEnd(LABEL)} | ${pad(formatRate(sigilMsgs.opsPerSecond), 10)} | ${pad(tsMsgs === undefined ? '-' : formatRate(tsMsgs.opsPerSecond), 10)} | ${pad(tsMsgs === undefined ? '-' : `${(sigilMsgs.opsPerSecond / tsMsgs.opsPerSecond).toFixed(1)}x`, 8)}`,
   );
   console.log('');
   console.log('CPU time per operation (ms; all threads of the process), ratio = ts-mls / Sigil');
-  for (const { n, sigil: s, tsMls: t } of results) {
+  for (const { n, sigil: s, tsMls: t, filled: f } of results) {
     const rows: [string, number, number | undefined][] = [
       ['add commit', s.cpu.commitMs, t?.cpu.commitMs],
       ['join', s.cpu.joinMs, t?.cpu.joinMs],
-      ['update commit', s.cpu.updateMs, t?.cpu.updateMs],
-      ['process update', s.cpu.processMs, t?.cpu.processMs],
+      ['update commit (fresh group)', s.cpu.updateMs, t?.cpu.updateMs],
+      ['process update (fresh group)', s.cpu.processMs, t?.cpu.processMs],
     ];
+    if (f !== undefined) {
+      rows.push(
+        [`update commit (${FILLED})`, f.sigil.cpu.updateMs, f.tsMls?.cpu.updateMs],
+        [`process update (${FILLED})`, f.sigil.cpu.processMs, f.tsMls?.cpu.processMs],
+      );
+    }
     for (const [label, sv, tv] of rows) {
       console.log(
-        `${String(n).padStart(6)} | ${label.padEnd(22)} | ${pad(ms(sv), 10)} | ${pad(ms(tv), 10)} | ${pad(ratio(sv, tv), 8)}`,
+        `${String(n).padStart(6)} | ${label.padEnd(LABEL)} | ${pad(ms(sv), 10)} | ${pad(ms(tv), 10)} | ${pad(ratio(sv, tv), 8)}`,
       );
     }
   }
   console.log(
-    `${'2'.padStart(6)} | ${'100 B msg (us)'.padEnd(22)} | ${pad(sigilMsgs.cpuUsPerOp.toFixed(0), 10)} | ${pad(tsMsgs === undefined ? '-' : tsMsgs.cpuUsPerOp.toFixed(0), 10)} | ${pad(ratio(sigilMsgs.cpuUsPerOp, tsMsgs?.cpuUsPerOp), 8)}`,
+    `${'2'.padStart(6)} | ${'100 B msg (us)'.padEnd(LABEL)} | ${pad(sigilMsgs.cpuUsPerOp.toFixed(0), 10)} | ${pad(tsMsgs === undefined ? '-' : tsMsgs.cpuUsPerOp.toFixed(0), 10)} | ${pad(ratio(sigilMsgs.cpuUsPerOp, tsMsgs?.cpuUsPerOp), 8)}`,
   );
   console.log('');
   for (const line of LEGEND) console.log(line);
@@ -245,9 +333,25 @@ if (asJson) {
     const figures: [string, number, number][] = [
       ['add commit', t.commitMs / s.commitMs, t.cpu.commitMs / s.cpu.commitMs],
       ['join', t.joinMs / s.joinMs, t.cpu.joinMs / s.cpu.joinMs],
-      ['update commit', t.updateMs / s.updateMs, t.cpu.updateMs / s.cpu.updateMs],
-      ['process update', t.processMs / s.processMs, t.cpu.processMs / s.cpu.processMs],
+      ['update commit (fresh group)', t.updateMs / s.updateMs, t.cpu.updateMs / s.cpu.updateMs],
+      [
+        'process update (fresh group)',
+        t.processMs / s.processMs,
+        t.cpu.processMs / s.cpu.processMs,
+      ],
     ];
+    const ft = at1000.filled?.tsMls;
+    const fs = at1000.filled?.sigil;
+    if (ft !== undefined && fs !== undefined) {
+      figures.push(
+        [`update commit (${FILLED})`, ft.updateMs / fs.updateMs, ft.cpu.updateMs / fs.cpu.updateMs],
+        [
+          `process update (${FILLED})`,
+          ft.processMs / fs.processMs,
+          ft.cpu.processMs / fs.cpu.processMs,
+        ],
+      );
+    }
     if (tsMsgs !== undefined) {
       figures.push([
         'messages',
@@ -263,14 +367,23 @@ if (asJson) {
   }
   const at10k = results.find((r) => r.n === 10_000);
   if (at10k !== undefined) {
-    const { updateMs, processMs } = at10k.sigil;
-    console.log(
-      `  N = 10,000 update commit created: ${ms(updateMs)} ms (target < 200) ${updateMs < 200 ? 'MET' : 'NOT MET'}`,
-    );
-    console.log(
-      `  N = 10,000 update commit processed: ${ms(processMs)} ms (target < 50) ${processMs < 50 ? 'MET' : 'NOT MET'}`,
-    );
+    const scenarios: [string, { updateMs: number; processMs: number }][] = [
+      ['fresh group', at10k.sigil],
+    ];
+    if (at10k.filled !== undefined) scenarios.push([FILLED, at10k.filled.sigil]);
+    for (const [scenario, { updateMs, processMs }] of scenarios) {
+      console.log(
+        `  N = 10,000 update commit created (${scenario}): ${ms(updateMs)} ms (target < 200) ${updateMs < 200 ? 'MET' : 'NOT MET'}`,
+      );
+      console.log(
+        `  N = 10,000 update commit processed (${scenario}): ${ms(processMs)} ms (target < 50) ${processMs < 50 ? 'MET' : 'NOT MET'}`,
+      );
+    }
   }
+  const builds = results.flatMap((r) =>
+    r.filled === undefined ? [] : [`N = ${r.n}: ${(r.filled.buildMs / 1000).toFixed(1)} s`],
+  );
+  if (builds.length > 0) console.log(`Filled tree built (untimed setup) in ${builds.join(', ')}`);
   console.log(`Wall time of the run: ${((performance.now() - wallStart) / 1000).toFixed(0)} s`);
   if (sigilOnly) {
     console.log('  ts-mls not run (--sigil-only)');
