@@ -54,6 +54,7 @@ usage: sigil <command> [options]
   group create <name> [user...]              create a group (your other devices join too)
   group add|remove <group> <user...>         add or remove people (all their devices)
   group send <group> [text]                  send to a group (text from stdin when omitted)
+  group rename <group> <name>                rename a group (members learn it encrypted)
   group list | leave <group> | history <group> | rekey <group>
                                              <group>: its id or a unique prefix of its name
   devices                                    this account's devices

@@ -1,12 +1,14 @@
 /**
  * `sigil group` end to end: a relay child process and three CLI profiles, every command its
  * own process. create (with a contact), list, send (by name prefix), inbox and watch showing
- * group messages with the group's name, add, remove, leave, history, `--json`, exit codes; and
- * the relay's files and logs never hold a plaintext sent to the group.
+ * group messages with the group's name, add, remove, leave, history, rename, `--json`, exit
+ * codes; and the relay's files and logs never hold a plaintext sent to the group, nor a group
+ * name (names travel encrypted; a group whose name is not known yet shows "(unnamed group)").
  */
 import { randomBytes } from 'node:crypto';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { groupLabel } from '../src/commands/group.ts';
 import {
   cleanupDirs,
   containsBytes,
@@ -72,6 +74,8 @@ describe('sigil group', () => {
       await ok(alice, ['group', 'create', 'Team Rocket', 'bob', '--json'])
     ).json<GroupJson>()[0];
     expect(created).toMatchObject({ name: 'Team Rocket', epoch: '1' });
+    // The name is end-to-end encrypted like the messages.
+    sent.push('Team Rocket');
     expect(created?.members.map((m) => m.username).sort()).toEqual(['alice', 'bob']);
     const gid = created?.id as string;
 
@@ -172,6 +176,39 @@ describe('sigil group', () => {
     await ok(bob, ['group', 'send', 'Keys', text]);
     expect((await ok(alice, ['group', 'history', 'Keys'])).stdout).toContain(text);
     expect((await sigil(alice, ['group', 'rekey', 'Keys', 'extra'])).code).toBe(1);
+  });
+
+  it('rename: every member sees the new name; the relay sees neither', {
+    timeout: 120_000,
+  }, async () => {
+    const before = secret('Hidden');
+    const [created] = (
+      await ok(alice, ['group', 'create', before, 'bob', '--json'])
+    ).json<GroupJson>();
+    const gid = created?.id as string;
+    const bobList = (await ok(bob, ['group', 'list', '--json'])).json<GroupJson>();
+    expect(bobList.find((g) => g.id === gid)?.name).toBe(before);
+    const after = secret('Renamed');
+    const renamed = await ok(bob, ['group', 'rename', 'Hidden', ...after.split(' ')]);
+    expect(renamed.stdout).toContain(`renamed ${before} to ${after}`);
+    const aliceList = (await ok(alice, ['group', 'list', '--json'])).json<GroupJson>();
+    expect(aliceList.find((g) => g.id === gid)?.name).toBe(after);
+    expect((await ok(alice, ['group', 'list'])).stdout).toContain(`${after}  ${gid}`);
+    const [json] = (
+      await ok(alice, ['group', 'rename', gid, 'Third', 'name', '--json'])
+    ).json<GroupJson>();
+    expect(json).toMatchObject({ id: gid, name: 'Third name' });
+    const noName = await sigil(alice, ['group', 'rename', gid]);
+    expect(noName.code).toBe(1);
+    expect(noName.stderr).toContain('needs the new name');
+    const tooLong = await sigil(alice, ['group', 'rename', gid, 'x'.repeat(257), '--json']);
+    expect(tooLong.code).not.toBe(0);
+    expect(JSON.parse(tooLong.stderr)).toMatchObject({ error: { code: 'INVALID_ARGUMENT' } });
+    const haystacks = [...relay.files(), relay.logs()];
+    for (const name of [before, after]) expect(containsBytes(haystacks, name), name).toBe(false);
+    // A group whose name this device has not learned yet gets a neutral label.
+    expect(groupLabel('')).toBe('(unnamed group)');
+    expect(groupLabel('Team')).toBe('Team');
   });
 
   it('exit codes: unknown group 2, bad usage 1, ambiguous prefix 1', {

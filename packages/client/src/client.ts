@@ -418,6 +418,16 @@ export class SigilClient {
   }
 
   /**
+   * Renames a group: the new name reaches every member device end-to-end encrypted (the relay
+   * never sees group names). Emits `group` (`changed`) here and on every member device.
+   * @throws SigilError `INVALID_ARGUMENT` (bad name: blank, or over 256 bytes of UTF-8),
+   *   `GROUP_NOT_FOUND`, `GROUP_EPOCH_MISMATCH` (after retries), relay codes.
+   */
+  async renameGroup(groupId: string, name: string): Promise<GroupSummary> {
+    return groups.renameGroup(this.#require(), groupId, name);
+  }
+
+  /**
    * Adds contacts (every device of each) to a group.
    * @throws SigilError `GROUP_NOT_FOUND`, `CONTACT_NOT_FOUND`, `IDENTITY_CHANGED`,
    *   `KEY_PACKAGE_NOT_FOUND`, `GROUP_EPOCH_MISMATCH` (other members kept committing), relay codes.

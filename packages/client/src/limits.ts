@@ -89,7 +89,12 @@ export const LAST_RESORT_KEY_PACKAGE_ROTATION_MS = 30 * 24 * 60 * 60 * 1000;
 /** Attempts of a group commit or send that lose the epoch to another member's commit. */
 export const GROUP_COMMIT_ATTEMPTS = 5;
 
-/** The Sigil group-name GroupContext extension (private use); every Sigil leaf advertises it. */
+/**
+ * The legacy Sigil group-name GroupContext extension (private use). New groups do not use it (the
+ * relay can read a GroupContext in every GroupInfo; names travel as encrypted `group_metadata`
+ * instead); old stored groups still have it. Sigil leaves keep advertising it, so devices can
+ * still be added to those groups (RFC 9420: members support the group's context extensions).
+ */
 export const GROUP_NAME_EXTENSION = 0xf5a1;
 
 /**

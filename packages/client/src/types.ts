@@ -82,7 +82,11 @@ export interface GroupMember {
 export interface GroupSummary {
   /** The MLS group id, base64url. */
   readonly id: string;
-  /** The name given at creation (carried in the group context). */
+  /**
+   * The group's name: given at creation or by the last rename, learned from the group's
+   * encrypted traffic (never visible to the relay). '' until this device learns it (a device
+   * that just joined); show a neutral label then.
+   */
   readonly name: string;
   readonly members: readonly GroupMember[];
   /** The current MLS epoch. */

@@ -4,8 +4,9 @@
  * and bob in a group; two members commit at the same time (each adds someone while offline, so
  * both commit on the same epoch and exactly one wins): the loser catches up and retries, every
  * member ends in the same epoch, and messages flow both ways afterwards; a removed member gets
- * nothing after its removal; the relay's database files and logs contain no plaintext sent
- * (the group name excepted: the published GroupInfo carries it).
+ * nothing after its removal; the relay's database files (SQLite and its WAL) and logs contain no
+ * plaintext sent, and no group name (names travel only in encrypted group metadata, never in
+ * the GroupContext of the GroupInfos the relay stores), also after a rename.
  */
 import { type ChildProcess, spawn } from 'node:child_process';
 import { mkdtempSync, readdirSync, readFileSync, rmSync } from 'node:fs';
@@ -133,17 +134,15 @@ describe('groups through a relay process', () => {
     await dave.createAccount({ relayUrl: relay.url, username: 'dave' });
     await connected(dave);
 
-    // The group: alice's two devices and bob.
-    // The group name is in the GroupContext, hence in the GroupInfo every commit publishes for
-    // resync (brief H8, contract 7 and 9: GroupInfos are public): the relay can read it, so it
-    // is not among the secrets checked at the end.
-    const groupName = `group name ${crypto.random.bytes(4).reduce((s, b) => s + b.toString(16), '')}`;
+    // The group: alice's two devices and bob. Its name is a secret like the messages: the
+    // members learn it from the encrypted group metadata sent after the commit.
+    const groupName = secret('group name');
     const group = await phone.createGroup(groupName, ['bob']);
     const gid = group.id;
     expect(group.members.map((m) => m.deviceIds.length).sort()).toEqual([1, 2]);
-    await until(async () => (await laptop.getGroup(gid))?.epoch === 1n, 'laptop joins');
-    await until(async () => (await bob.getGroup(gid))?.epoch === 1n, 'bob joins');
-    expect((await bob.getGroup(gid))?.name).toBe(groupName);
+    await until(async () => (await laptop.getGroup(gid))?.name === groupName, 'laptop joins');
+    await until(async () => (await bob.getGroup(gid))?.name === groupName, 'bob joins');
+    expect((await bob.getGroup(gid))?.epoch).toBe(1n);
 
     // Two members commit at the same time on epoch 1 (both offline, so neither sees the other's
     // commit first): exactly one wins; the other catches up from its mailbox and retries.
@@ -164,6 +163,15 @@ describe('groups through a relay process', () => {
     const summaries = await Promise.all(members.map((c) => c.getGroup(gid)));
     for (const s of summaries) {
       expect(s?.members.flatMap((m) => m.deviceIds).length).toBe(5);
+    }
+    // Carol and dave (added by the two committers) learned the name too; a rename reaches all.
+    for (const [i, c] of [carol, dave].entries()) {
+      await until(async () => (await c.getGroup(gid))?.name === groupName, `joiner ${i} name`);
+    }
+    const newName = secret('new group name');
+    await dave.renameGroup(gid, newName);
+    for (const [i, c] of members.entries()) {
+      await until(async () => (await c.getGroup(gid))?.name === newName, `member ${i} renamed`);
     }
 
     // Messages keep flowing both ways, to every member device.
@@ -209,8 +217,11 @@ describe('groups through a relay process', () => {
     const carolTexts = await texts(carol, gid);
     for (const [, text] of after) expect(carolTexts).not.toContain(text);
 
-    // The relay's database files and logs hold none of the plaintexts.
-    const files = readdirSync(relay.dataDir).map((f) => readFileSync(join(relay.dataDir, f)));
+    // The relay's database files (SQLite and its WAL) and logs hold none of the plaintexts and
+    // neither group name.
+    const names = readdirSync(relay.dataDir);
+    expect(names.some((f) => f.endsWith('-wal'))).toBe(true);
+    const files = names.map((f) => readFileSync(join(relay.dataDir, f)));
     const logs = Buffer.concat(relay.output);
     expect(logs.length).toBeGreaterThan(1000);
     for (const text of plaintexts) {

@@ -1,6 +1,8 @@
 /**
- * `sigil group create|add|remove|send|list|leave|history|rekey`: MLS groups (groups-api.md, SDK);
- * `rekey` refreshes this device's keys in a group (post-compromise security; also automatic).
+ * `sigil group create|add|remove|send|rename|list|leave|history|rekey`: MLS groups (groups-api.md,
+ * SDK); `rekey` refreshes this device's keys in a group (post-compromise security; also
+ * automatic); `rename` gives a group a new name (sent to the members end-to-end encrypted). A
+ * group whose name this device has not learned yet (just joined) shows as "(unnamed group)".
  * A group is named by its id or a unique prefix of its name; people by username (a username not
  * added yet is looked up and pinned first, as `send` does). Every action first processes the
  * mailbox over HTTP, so an invitation (Welcome) or a change waiting there is seen.
@@ -18,7 +20,17 @@ import { messageJson, messageLine } from '../output.ts';
 /** Options of `group`. */
 export const options = {} as const;
 
-const ACTIONS = ['create', 'add', 'remove', 'send', 'list', 'leave', 'history', 'rekey'] as const;
+const ACTIONS = [
+  'create',
+  'add',
+  'remove',
+  'send',
+  'rename',
+  'list',
+  'leave',
+  'history',
+  'rekey',
+] as const;
 type Action = (typeof ACTIONS)[number];
 
 /**
@@ -40,6 +52,11 @@ export function resolveGroup(groups: readonly GroupSummary[], ref: string): Grou
   throw usage(
     `${matches.length} groups match ${ref} (${matches.map((g) => `${g.name} ${g.id}`).join(', ')}): give more of the name, or the id`,
   );
+}
+
+/** How a group name is shown to the user: '' (not learned yet) gets a neutral label. */
+export function groupLabel(name: string): string {
+  return name === '' ? '(unnamed group)' : name;
 }
 
 /** The group's members as `alice (2 devices), bob`. */
@@ -77,6 +94,9 @@ export async function run(ctx: CommandContext): Promise<number> {
   if (action !== 'list' && target === undefined) {
     throw usage(`group ${action} needs a group${action === 'create' ? ' name' : ''}`);
   }
+  if (action === 'rename' && rest.length === 0) {
+    throw usage('group rename needs the new name: sigil group rename <group> <name>');
+  }
   if ((action === 'add' || action === 'remove') && rest.length === 0) {
     throw usage(`group ${action} needs at least one user: sigil group ${action} <group> <user...>`);
   }
@@ -109,13 +129,16 @@ async function act(
   if (action === 'create') {
     const members = await people(ctx, client, rest);
     const g = await client.createGroup(target, members);
-    ctx.out.result(`created group ${g.name} (${g.id}): ${membersText(g, own)}`, groupJson(g));
+    ctx.out.result(
+      `created group ${groupLabel(g.name)} (${g.id}): ${membersText(g, own)}`,
+      groupJson(g),
+    );
     return;
   }
   const groups = await client.listGroups();
   if (action === 'list') {
     for (const g of groups) {
-      ctx.out.result(`${g.name}  ${g.id}  ${membersText(g, own)}`, groupJson(g));
+      ctx.out.result(`${groupLabel(g.name)}  ${g.id}  ${membersText(g, own)}`, groupJson(g));
     }
     if (groups.length === 0)
       ctx.out.note('no groups yet; create one with `sigil group create NAME USER...`');
@@ -130,7 +153,7 @@ async function act(
     const messages = await client.groupHistory(id);
     for (const m of messages) {
       const sender = m.sender.accountId === own ? undefined : await names.name(m.sender.accountId);
-      const group = g?.name ?? id;
+      const group = g === undefined ? id : groupLabel(g.name);
       ctx.out.result(messageLine(m, sender, group), messageJson(m, sender, group));
     }
     ctx.out.note(`${messages.length} message${messages.length === 1 ? '' : 's'}`);
@@ -139,20 +162,30 @@ async function act(
   const g = resolveGroup(groups, target);
   if (action === 'send') {
     const m = await client.sendToGroup(g.id, body);
-    ctx.out.result(`sent to ${g.name} (message ${m.id})`, { id: m.id, group: g.id, name: g.name });
+    ctx.out.result(`sent to ${groupLabel(g.name)} (message ${m.id})`, {
+      id: m.id,
+      group: g.id,
+      name: g.name,
+    });
+  } else if (action === 'rename') {
+    const after = await client.renameGroup(g.id, rest.join(' '));
+    ctx.out.result(`renamed ${groupLabel(g.name)} to ${after.name}`, groupJson(after));
   } else if (action === 'leave') {
     await client.leaveGroup(g.id);
-    ctx.out.result(`left ${g.name}`, { id: g.id, name: g.name, left: true });
+    ctx.out.result(`left ${groupLabel(g.name)}`, { id: g.id, name: g.name, left: true });
   } else if (action === 'rekey') {
     const after = await client.refreshGroupKeys(g.id);
-    ctx.out.result(`refreshed your keys in ${after.name} (epoch ${after.epoch})`, groupJson(after));
+    ctx.out.result(
+      `refreshed your keys in ${groupLabel(after.name)} (epoch ${after.epoch})`,
+      groupJson(after),
+    );
   } else {
     const members = await people(ctx, client, rest);
     const after =
       action === 'add'
         ? await client.addToGroup(g.id, members)
         : await client.removeFromGroup(g.id, members);
-    ctx.out.result(`group ${after.name}: ${membersText(after, own)}`, groupJson(after));
+    ctx.out.result(`group ${groupLabel(after.name)}: ${membersText(after, own)}`, groupJson(after));
   }
 }
 

@@ -262,6 +262,11 @@ export async function settleAllPending(rt: Runtime): Promise<void> {
 export interface CommitOptions {
   /** Commit even when the plan is empty: an empty commit with an UpdatePath (key refresh). */
   readonly refresh?: boolean;
+  /**
+   * Runs (awaited) after a commit of this call that added devices, once the new epoch is
+   * stored: the group metadata for the joiners goes right after their Welcome.
+   */
+  readonly afterAdding?: () => Promise<void>;
 }
 
 /**
@@ -279,6 +284,7 @@ export async function commitPlan(
 ): Promise<GroupState> {
   const context = groupsOf(rt);
   let committed = false;
+  let added = false;
   const state = await withEpochRetry(
     rt,
     async () => {
@@ -342,12 +348,14 @@ export async function commitPlan(
         rt.hooks.afterGroupCommitPosted?.();
         const next = await rt.store.transaction((tx) => confirmPending(rt, tx, created.state));
         committed = true;
+        added = add.length > 0;
         return next;
       });
     },
     groupId,
   );
   if (committed) rt.emitter.emit('group', { groupId: groupIdOf(state), kind: 'changed' });
+  if (added && options.afterAdding !== undefined) await options.afterAdding();
   return state;
 }
 

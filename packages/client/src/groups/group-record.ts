@@ -1,14 +1,19 @@
 /**
  * A group as this device stores it (groups-api.md, "Store additions"): the MLS `GroupState`
  * (packages/mls group-state-codec) sealed per row (`group` kind, row id = the group id), and
- * the public views derived from it: the group's name (GroupContext extension 0xF5A1, UTF-8) and
- * its members (leaf credentials `${accountId}/${deviceId}`).
+ * the public views derived from it: the group's name and its members (leaf credentials
+ * `${accountId}/${deviceId}`).
+ *
+ * The name is user content the relay must not see: it travels only in the group's encrypted
+ * traffic (a `group_metadata` content, groups/metadata.ts) and is kept in the sealed record.
+ * Groups created before that carried it in a GroupContext extension (0xF5A1, UTF-8), which the
+ * relay could read in every GroupInfo: such a state's name is still shown until one is known.
  *
  * @module
  */
 import { SigilError } from '@sigil/errors';
 import { decodeGroupState, encodeGroupState, type GroupState } from '@sigil/mls';
-import { bytesEqual, fromUtf8, isAccountId, toBase64url, utf8 } from '../internal/bytes.ts';
+import { bytesEqual, fromUtf8, isAccountId, toBase64url } from '../internal/bytes.ts';
 import { decodeRecord, encodeRecord } from '../internal/json-record.ts';
 import { GROUP_NAME_EXTENSION } from '../limits.ts';
 import type { GroupDeviceRef } from '../relay-api.ts';
@@ -43,6 +48,8 @@ interface GroupRecord {
   readonly lastCommitAt?: number;
   /** Messages this device sent in the group since then. */
   readonly sentSinceCommit?: number;
+  /** The group's name, once known (its creator's, or the last `group_metadata` received). */
+  readonly name?: string;
 }
 
 /** A stored group: the state and what the SDK keeps with it. */
@@ -52,6 +59,8 @@ export interface GroupEntry {
   readonly pending?: PendingUpload | undefined;
   readonly lastCommitAt: number;
   readonly sentSinceCommit: number;
+  /** The group's name as stored, or `undefined` when none is known yet. */
+  readonly name: string | undefined;
 }
 
 /** The base64url id of a group state. */
@@ -59,13 +68,11 @@ export function groupIdOf(state: GroupState): string {
   return toBase64url(state.groupContext.groupId);
 }
 
-/** The group-name GroupContext extension for `name`. */
-export function nameExtension(name: string): { extensionType: number; extensionData: Uint8Array } {
-  return { extensionType: GROUP_NAME_EXTENSION, extensionData: utf8(name) };
-}
-
-/** The group's name, or '' when the group has none. */
-export function groupName(state: GroupState): string {
+/**
+ * The name in a legacy group-name GroupContext extension (groups created before names moved to
+ * the encrypted traffic), or '' when the state has none.
+ */
+export function legacyGroupName(state: GroupState): string {
   const ext = state.groupContext.extensions.find((e) => e.extensionType === GROUP_NAME_EXTENSION);
   if (ext === undefined) return '';
   try {
@@ -119,8 +126,20 @@ export function leafDevices(state: GroupState): LeafDevice[] {
   return out;
 }
 
-/** The public summary of a group; `usernames` maps account ids to known usernames. */
-export function summaryOf(state: GroupState, usernames: ReadonlyMap<string, string>): GroupSummary {
+/** The name to show: the stored one, else a legacy extension's, else '' (not known yet). */
+export function groupName(state: GroupState, stored: string | undefined): string {
+  return stored ?? legacyGroupName(state);
+}
+
+/**
+ * The public summary of a group; `usernames` maps account ids to known usernames, `name` is
+ * the stored name (`undefined`: none known).
+ */
+export function summaryOf(
+  state: GroupState,
+  usernames: ReadonlyMap<string, string>,
+  name: string | undefined,
+): GroupSummary {
   const members = new Map<string, number[]>();
   for (const leaf of leafDevices(state)) {
     const list = members.get(leaf.accountId) ?? [];
@@ -129,7 +148,7 @@ export function summaryOf(state: GroupState, usernames: ReadonlyMap<string, stri
   }
   return {
     id: groupIdOf(state),
-    name: groupName(state),
+    name: groupName(state, name),
     epoch: state.groupContext.epoch,
     members: [...members].map(([accountId, deviceIds]): GroupMember => {
       const username = usernames.get(accountId);
@@ -173,7 +192,20 @@ export async function loadEntry(
     pending,
     lastCommitAt: record.lastCommitAt ?? 0,
     sentSinceCommit: record.sentSinceCommit ?? 0,
+    name: record.name,
   };
+}
+
+/**
+ * The stored name of a group (`undefined`: none known, or no such group).
+ * @throws SigilError `RECORD_AUTHENTICATION_FAILED`, `STORAGE_FAILURE`.
+ */
+export async function loadName(
+  rt: Runtime,
+  tx: StoreTransaction,
+  groupId: string,
+): Promise<string | undefined> {
+  return (await loadRecord(rt, tx, groupId))?.name;
 }
 
 async function loadRecord(
@@ -226,14 +258,19 @@ export async function requireEntry(
 
 /**
  * Seals and writes a group state. What the stored entry kept (the pending upload, the key
- * refresh counters) is carried over unless `changes` sets it; a pending upload is kept only
+ * refresh counters, the name) is carried over unless `changes` sets it; a pending upload is kept only
  * while `state` still has that pending commit (else it is over: confirmed or discarded).
  */
 export async function saveGroup(
   rt: Runtime,
   tx: StoreTransaction,
   state: GroupState,
-  changes: { pending?: PendingUpload; lastCommitAt?: number; sentSinceCommit?: number } = {},
+  changes: {
+    pending?: PendingUpload;
+    lastCommitAt?: number;
+    sentSinceCommit?: number;
+    name?: string;
+  } = {},
 ): Promise<void> {
   const groupId = groupIdOf(state);
   const old = await loadRecord(rt, tx, groupId);
@@ -244,12 +281,14 @@ export async function saveGroup(
         (old?.pending !== undefined && bytesEqual(old.pending.commit, state.pendingCommit.message)
           ? old.pending
           : undefined));
+  const name = changes.name ?? old?.name;
   const record: GroupRecord = {
     version: 1,
     state: encodeGroupState(pending === undefined ? { ...state, pendingCommit: undefined } : state),
     ...(pending === undefined ? {} : { pending }),
     lastCommitAt: changes.lastCommitAt ?? old?.lastCommitAt ?? rt.clock.now(),
     sentSinceCommit: changes.sentSinceCommit ?? old?.sentSinceCommit ?? 0,
+    ...(name === undefined ? {} : { name }),
   };
   await tx.putGroup({
     groupId,

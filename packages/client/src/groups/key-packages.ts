@@ -4,7 +4,8 @@
  *
  * - Each KeyPackage has suite 1, a basic credential with identity `${accountId}/${deviceId}`,
  *   the device signing key (DSK) as the leaf's signature key, and capabilities advertising the
- *   Sigil group-name extension (0xF5A1). Its init and leaf private keys are sealed in the store
+ *   legacy Sigil group-name extension (0xF5A1, which only groups created before names moved to
+ *   the encrypted traffic have; limits.ts). Its init and leaf private keys are sealed in the store
  *   by KeyPackageRef (`key-package` kind, row id = the ref in hex), committed before upload.
  * - Maintenance (like prekeys.ts): the relay's count is read; below `KEY_PACKAGE_REFILL_THRESHOLD`
  *   it is refilled to `KEY_PACKAGE_TARGET`; a last-resort KeyPackage is uploaded when the relay

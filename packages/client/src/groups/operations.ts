@@ -1,12 +1,14 @@
 /**
  * The SDK's group operations (groups-api.md, "SDK"): create, add and remove people (all their
- * devices), send, leave, list, history; and the upkeep other members do: committing a member's
- * leave, and following device-list changes (a removed device's leaves are removed, a new
- * device is added, by whichever member notices first; a 409 means another one did).
+ * devices), send, rename, leave, list, history; and the upkeep other members do: committing a
+ * member's leave, and following device-list changes (a removed device's leaves are removed, a
+ * new device is added, by whichever member notices first; a 409 means another one did).
  *
  * Every device of a person is a leaf: adding a contact claims a KeyPackage for each device on
  * its latest verified list; a new group also gets the creator's own other devices. Group
- * messages are stored as conversation `group:<id>`.
+ * messages are stored as conversation `group:<id>`. The group's name is never in the MLS group
+ * context (the relay reads GroupInfos): it goes to the members encrypted (groups/metadata.ts),
+ * after every commit that adds devices and on rename.
  *
  * @module
  */
@@ -15,12 +17,10 @@ import {
   createGroup as createMlsGroup,
   createProposal,
   encodeMlsMessage,
-  encryptApplication,
   type GroupState,
 } from '@sigil/mls';
 import { findContact, identityChanged, loadContact } from '../contacts.ts';
-import { bytesEqual, utf8 } from '../internal/bytes.ts';
-import { GROUP_REKEY_AFTER_MESSAGES } from '../limits.ts';
+import { bytesEqual } from '../internal/bytes.ts';
 import {
   encodeContent,
   GROUP_CONVERSATION_PREFIX,
@@ -32,6 +32,7 @@ import type { Runtime } from '../runtime.ts';
 import type { ContactRecord } from '../store.ts';
 import type { Contact, GroupSummary, Message } from '../types.ts';
 import {
+  type CommitOptions,
   commitPlan,
   leavesWhere,
   lostEpoch,
@@ -44,43 +45,52 @@ import {
   groupIdOf,
   knownUsernames,
   leafDevices,
+  loadEntry,
   loadGroup,
-  nameExtension,
-  requireEntry,
+  loadName,
   requireGroup,
   saveGroup,
   summaryOf,
 } from './group-record.ts';
 import { groupSuite, newKeyPackage } from './key-packages.ts';
 import { type ClaimedDevice, claimDevices, deviceListOf } from './members.ts';
-import { refreshInBackground } from './rekey.ts';
+import { announceAfterAdding, checkGroupName, renameGroup as sendRename } from './metadata.ts';
+import { sendApplication } from './send.ts';
 
-/** Longest group name, UTF-8 bytes. */
-const MAX_GROUP_NAME_BYTES = 256;
-
-/** The summary of a stored group state. */
+/** The summary of a stored group state (with the group's stored name). */
 export async function summarize(rt: Runtime, state: GroupState): Promise<GroupSummary> {
-  const usernames = await rt.store.transaction((tx) => knownUsernames(rt, tx));
-  return summaryOf(state, usernames);
+  const { usernames, name } = await rt.store.transaction(async (tx) => ({
+    usernames: await knownUsernames(rt, tx),
+    name: await loadName(rt, tx, groupIdOf(state)),
+  }));
+  return summaryOf(state, usernames, name);
 }
 
 /** Every group this device is in, by id. */
 export async function listGroups(rt: Runtime): Promise<GroupSummary[]> {
-  const { states, usernames } = await rt.store.transaction(async (tx) => {
-    const out: GroupState[] = [];
+  return rt.store.transaction(async (tx) => {
+    const usernames = await knownUsernames(rt, tx);
+    const out: GroupSummary[] = [];
     for (const row of await tx.listGroups()) {
-      const state = await loadGroup(rt, tx, row.groupId);
-      if (state !== undefined) out.push(state);
+      const entry = await loadEntry(rt, tx, row.groupId);
+      if (entry !== undefined) out.push(summaryOf(entry.state, usernames, entry.name));
     }
-    return { states: out, usernames: await knownUsernames(rt, tx) };
+    return out;
   });
-  return states.map((s) => summaryOf(s, usernames));
 }
 
 /** One group, or `undefined` if this device is not in it. */
 export async function getGroup(rt: Runtime, groupId: string): Promise<GroupSummary | undefined> {
-  const state = await rt.store.transaction((tx) => loadGroup(rt, tx, groupId));
-  return state === undefined ? undefined : summarize(rt, state);
+  return rt.store.transaction(async (tx) => {
+    const entry = await loadEntry(rt, tx, groupId);
+    if (entry === undefined) return undefined;
+    return summaryOf(entry.state, await knownUsernames(rt, tx), entry.name);
+  });
+}
+
+/** Commit options sending the group's name to the devices a commit adds (groups/metadata.ts). */
+function announcing(rt: Runtime, groupId: string): CommitOptions {
+  return { afterAdding: () => announceAfterAdding(rt, groupId) };
 }
 
 /** Stored messages of a group, oldest first. */
@@ -168,14 +178,7 @@ export async function createGroup(
   name: string,
   contacts: readonly (Contact | string)[] = [],
 ): Promise<GroupSummary> {
-  if (typeof name !== 'string' || !name.isWellFormed() || name.trim() === '') {
-    throw new SigilError('INVALID_ARGUMENT', 'a group needs a name');
-  }
-  if (utf8(name).length > MAX_GROUP_NAME_BYTES) {
-    throw new SigilError('INVALID_ARGUMENT', 'the group name is too long', {
-      details: { maxBytes: MAX_GROUP_NAME_BYTES },
-    });
-  }
+  checkGroupName(name);
   const records = await people(rt, contacts);
   const claimed = await claimAll(
     rt,
@@ -188,13 +191,17 @@ export async function createGroup(
     groupId: rt.random(32),
     keyPackage: own.keyPackage,
     privateKeys: own.privateKeys,
-    extensions: [nameExtension(name)],
+    // No name here: the GroupContext is in every GroupInfo the relay stores.
+    extensions: [],
   });
   const groupId = groupIdOf(state);
   await rt.api.createGroup(groupId);
-  await rt.store.transaction((tx) => saveGroup(rt, tx, state));
+  await rt.store.transaction((tx) => saveGroup(rt, tx, state, { name }));
   rt.emitter.emit('group', { groupId, kind: 'joined' });
-  const after = claimed.length === 0 ? state : await commitPlan(rt, groupId, addPlan(claimed));
+  const after =
+    claimed.length === 0
+      ? state
+      : await commitPlan(rt, groupId, addPlan(claimed), announcing(rt, groupId));
   return summarize(rt, after);
 }
 
@@ -214,7 +221,7 @@ export async function addToGroup(
     rt,
     records.map((r) => r.accountId),
   );
-  return summarize(rt, await commitPlan(rt, groupId, addPlan(claimed)));
+  return summarize(rt, await commitPlan(rt, groupId, addPlan(claimed), announcing(rt, groupId)));
 }
 
 /**
@@ -255,36 +262,7 @@ export async function sendToGroup(
 ): Promise<Message> {
   const content = newContent(rt, body);
   const plaintext = encodeContent(content);
-  const context = groupsOf(rt);
-  let sentCount = 0;
-  await withEpochRetry(
-    rt,
-    async () => {
-      await settlePending(rt, groupId);
-      return context.locked(async () => {
-        const sent = await rt.store.transaction(async (tx) => {
-          const entry = await requireEntry(rt, tx, groupId);
-          if (entry.pending !== undefined) return undefined;
-          const out = encryptApplication(entry.state, plaintext);
-          sentCount = entry.sentSinceCommit + 1;
-          // The advanced secret tree is stored before the message leaves (no key reuse).
-          await saveGroup(rt, tx, out.state, { sentSinceCommit: sentCount });
-          return out.message;
-        });
-        // A commit left pending meanwhile: settled on the next attempt.
-        if (sent === undefined) return lostEpoch(new SigilError('GROUP_EPOCH_MISMATCH', 'pending'));
-        try {
-          await rt.api.groupMessage(groupId, encodeMlsMessage(sent));
-        } catch (err) {
-          return lostEpoch(err);
-        }
-        return true;
-      });
-    },
-    groupId,
-  );
-  // Post-compromise security: enough messages on the same keys, a key refresh follows.
-  if (sentCount >= GROUP_REKEY_AFTER_MESSAGES) refreshInBackground(rt, groupId);
+  await sendApplication(rt, groupId, plaintext);
   const row = messageRow(rt, {
     contactId: GROUP_CONVERSATION_PREFIX + groupId,
     direction: 'out',
@@ -297,6 +275,27 @@ export async function sendToGroup(
   });
   const seq = await rt.store.transaction((tx) => tx.putMessage(row));
   return toMessage(rt, { ...row, seq: seq ?? 0 });
+}
+
+/**
+ * Renames a group: the name goes to every member device encrypted (groups/metadata.ts), then is
+ * stored here; emits `group` (`changed`).
+ * @throws SigilError `INVALID_ARGUMENT` for a bad name; `GROUP_NOT_FOUND`;
+ *   `GROUP_EPOCH_MISMATCH` (after retries); relay codes.
+ */
+export async function renameGroup(
+  rt: Runtime,
+  groupId: string,
+  name: string,
+): Promise<GroupSummary> {
+  await sendRename(rt, groupId, name);
+  const group = await getGroup(rt, groupId);
+  if (group === undefined) {
+    throw new SigilError('GROUP_NOT_FOUND', 'this device is not in that group', {
+      details: { groupId },
+    });
+  }
+  return group;
 }
 
 /**
@@ -389,13 +388,18 @@ export async function syncAccountDevices(
       ? []
       : (await claimDevices(rt, accountId, (id) => newDevices.some((d) => d.deviceId === id)))
           .claimed;
-  const after = await commitPlan(rt, groupId, (current) => ({
-    add: addPlan(claimed)(current).add,
-    removeLeaves: leavesWhere(
-      current,
-      (acc, deviceId, key) => acc === accountId && !listed(deviceId, key),
-    ),
-  }));
+  const after = await commitPlan(
+    rt,
+    groupId,
+    (current) => ({
+      add: addPlan(claimed)(current).add,
+      removeLeaves: leavesWhere(
+        current,
+        (acc, deviceId, key) => acc === accountId && !listed(deviceId, key),
+      ),
+    }),
+    announcing(rt, groupId),
+  );
   return absent(after).length;
 }
 

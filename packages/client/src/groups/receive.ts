@@ -28,7 +28,9 @@
  * - Application message: `decryptApplication` (messages of a past epoch rely on the MLS
  *   package's past-epoch retention), attributed by the sender credential it returns (the leaf
  *   of a past epoch may be blank or another device's by now), stored as conversation
- *   `group:<id>`, `message` emitted with `groupId`.
+ *   `group:<id>`, `message` emitted with `groupId`. A `group_metadata` content (the group's
+ *   name, groups/metadata.ts) is not a message: the name is stored with the state in the same
+ *   transaction and `group` `changed` emitted.
  * - A message that does not process (stale, forged, for a group this device left) is dropped
  *   and reported as an `error` event; there is no resend in groups.
  *
@@ -75,6 +77,7 @@ import {
   onList,
   type PresentedDevice,
 } from './members.ts';
+import { metadataName } from './metadata.ts';
 import { commitLeaves, removeDevices } from './operations.ts';
 import { resyncGroup } from './resync.ts';
 
@@ -264,9 +267,23 @@ async function applyEnvelope(
     case 'proposal':
       await saveGroup(rt, tx, handled.state, own);
       return { later: { kind: 'proposal', groupId, leave: handled.leave } };
-    case 'application':
+    case 'application': {
+      let content: Content;
+      try {
+        content = decode(Content, handled.data);
+      } catch (error) {
+        await saveGroup(rt, tx, handled.state, own);
+        return reported(rt, error);
+      }
+      const name = metadataName(content);
+      if (name !== undefined && handled.sender !== undefined) {
+        // The group's name (never a message): stored with the state, in this transaction.
+        await saveGroup(rt, tx, handled.state, { ...own, name });
+        return { ...NOTHING, emit: () => rt.emitter.emit('group', { groupId, kind: 'changed' }) };
+      }
       await saveGroup(rt, tx, handled.state, own);
-      return storeApplication(rt, tx, groupId, handled);
+      return storeApplication(rt, tx, groupId, handled, content);
+    }
   }
 }
 
@@ -397,13 +414,8 @@ async function storeApplication(
   tx: StoreTransaction,
   groupId: string,
   handled: Extract<Handled, { kind: 'application' }>,
+  content: Content,
 ): Promise<Processed> {
-  let content: Content;
-  try {
-    content = decode(Content, handled.data);
-  } catch (error) {
-    return reported(rt, error);
-  }
   if (bodyOf(content) === undefined) return NOTHING;
   // The MLS sender (authenticated by its leaf signature in the message's epoch), never the
   // relay's word (`envelope.sender`).

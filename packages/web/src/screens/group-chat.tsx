@@ -55,7 +55,8 @@ export function GroupChat(props: { session: Session; groupId: string }) {
     (found?.members ?? []).map((m) => [m.accountId, memberName(m, me.accountId)]),
   );
   if (group.loading && found === undefined && history.value === undefined) return <p>Loading…</p>;
-  const title = found?.name ?? 'Group';
+  // '' until this device learns the name (it travels in the group's encrypted traffic).
+  const title = found === undefined ? 'Group' : found.name || '(unnamed group)';
   return (
     <section class="conversation" aria-labelledby="group-title">
       <div class="conversation-head">
@@ -202,7 +203,7 @@ function Members(props: { session: Session; group: GroupSummary; onChanged: () =
             disabled={busy}
             onClick={() => act(() => client.leaveGroup(group.id), 'You left the group.')}
           >
-            Leave {group.name}
+            Leave {group.name || 'this group'}
           </button>
           <button type="button" class="secondary small" onClick={() => setLeaving(false)}>
             Stay

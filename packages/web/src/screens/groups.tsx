@@ -64,7 +64,7 @@ export function Groups(props: { session: Session }) {
                 <span class="avatar" aria-hidden="true">
                   #
                 </span>
-                <span class="name">{group.name}</span>
+                <span class="name">{group.name === '' ? '(unnamed group)' : group.name}</span>
                 <span class="badge">
                   {group.members.length} {group.members.length === 1 ? 'member' : 'members'}
                 </span>

@@ -4,7 +4,7 @@
  * padded and encrypted by the ratchet like any plaintext.
  *
  * ```
- * enum { text(1), bytes(2), resend_request(3), receipt(4), (255) } ContentType;
+ * enum { text(1), bytes(2), resend_request(3), receipt(4), group_metadata(5), (255) } ContentType;
  * enum { delivered(1), read(2), (255) } ReceiptType;
  * struct {
  *   uint8 version = 1;
@@ -17,6 +17,7 @@
  *     case bytes:          opaque data<V>;
  *     case resend_request: opaque envelopeHashes[32]<V>;   // SHA-256 of undecryptable envelopes
  *     case receipt:        ReceiptType receiptType; opaque messageIds[16]<V>;
+ *     case group_metadata: uint8 version = 1; opaque name<1..256>;  // UTF-8, well-formed
  *   } body;
  * } Content;
  * ```
@@ -27,10 +28,13 @@
  * - A `resend_request` names envelopes by SHA-256 of the exact `SessionMessage` bytes the relay
  *   delivered: only the device that sent them can match them against its resend buffer, and the
  *   hash reveals nothing about the plaintext.
+ * - A `group_metadata` content is sent only inside a group (an MLS application message): the
+ *   group's name, which the relay must not see. It is never shown or stored as a message.
  *
  * Decoding is strict: `version` other than 1 is `UNSUPPORTED_VERSION`, an unknown type or
- * receipt type, text that is not well-formed UTF-8, or an empty hash or id list is
- * `CODEC_INVALID_VALUE`; other bad bytes get the usual `Codec` codes.
+ * receipt type, text that is not well-formed UTF-8, an empty hash or id list, or a group name
+ * that is empty or longer than 256 bytes is `CODEC_INVALID_VALUE` (a group metadata version
+ * other than 1 is `UNSUPPORTED_VERSION`); other bad bytes get the usual `Codec` codes.
  *
  * @example
  * ```ts
@@ -54,6 +58,8 @@ import { ProtocolVersion } from './version.ts';
 export const MESSAGE_ID_LENGTH = 16;
 /** Length of an envelope hash in a resend request: SHA-256. */
 export const ENVELOPE_HASH_LENGTH = 32;
+/** Longest group name in a `group_metadata` content, UTF-8 bytes. */
+export const MAX_GROUP_NAME_BYTES = 256;
 
 /** The `ContentType` enum. */
 export const ContentType = {
@@ -65,6 +71,8 @@ export const ContentType = {
   resendRequest: 3,
   /** `receipt(4)`: delivered or read receipts for message ids. */
   receipt: 4,
+  /** `group_metadata(5)`: a group's name, inside the group's end-to-end encrypted traffic. */
+  groupMetadata: 5,
 } as const;
 /** A known content type. */
 export type ContentType = (typeof ContentType)[keyof typeof ContentType];
@@ -143,6 +151,40 @@ export const Receipt = struct({
 /** A decoded {@link Receipt}. */
 export type Receipt = Infer<typeof Receipt>;
 
+/** `opaque name<1..256>` holding well-formed UTF-8: a group name. */
+const GroupName: Codec<string> = {
+  encode(writer: Writer, value: string): void {
+    if (typeof value !== 'string' || value.length === 0) {
+      throw new SigilError('INVALID_ARGUMENT', 'a group name must not be empty');
+    }
+    if (utf8Encoder.encode(value).length > MAX_GROUP_NAME_BYTES) {
+      throw new SigilError('INVALID_ARGUMENT', 'the group name is too long', {
+        details: { maxBytes: MAX_GROUP_NAME_BYTES },
+      });
+    }
+    Utf8Text.encode(writer, value);
+  },
+  decode(reader: Reader): string {
+    const at = reader.offset;
+    const value = Utf8Text.decode(reader);
+    const length = utf8Encoder.encode(value).length;
+    if (length === 0 || length > MAX_GROUP_NAME_BYTES) {
+      throw reader.error('CODEC_INVALID_VALUE', 'a group name is 1 to 256 bytes', { offset: at });
+    }
+    return value;
+  },
+};
+
+/** The body of a `group_metadata`: what the members of a group know about it besides MLS. */
+export const GroupMetadata = struct({
+  /** `uint8 version = 1`: later versions may add fields. */
+  version: ProtocolVersion,
+  /** The group's name (1 to 256 bytes of UTF-8). */
+  name: GroupName,
+});
+/** A decoded {@link GroupMetadata}. */
+export type GroupMetadata = Infer<typeof GroupMetadata>;
+
 /** The body of a `Content`, selected by its type. */
 export const ContentBody = variant(
   enumOf(uint8, [
@@ -150,12 +192,14 @@ export const ContentBody = variant(
     ContentType.bytes,
     ContentType.resendRequest,
     ContentType.receipt,
+    ContentType.groupMetadata,
   ] as const),
   {
     [ContentType.text]: struct({ text: Utf8Text }),
     [ContentType.bytes]: struct({ data: opaqueVar }),
     [ContentType.resendRequest]: ResendRequest,
     [ContentType.receipt]: Receipt,
+    [ContentType.groupMetadata]: GroupMetadata,
   },
 );
 /** A decoded {@link ContentBody}: `{ tag: ContentType, value }`. */
