@@ -33,6 +33,18 @@ export interface ContextInit {
   readonly secrets: KeyScheduleOutput;
 }
 
+/** 2^(8*Nn) - 1 by Nn, computed once per nonce length (BigInt work off the per-setup path). */
+const seqLimits = new Map<number, bigint>();
+
+function seqLimitFor(nonceLength: number): bigint {
+  let limit = seqLimits.get(nonceLength);
+  if (limit === undefined) {
+    limit = (1n << BigInt(8 * nonceLength)) - 1n;
+    seqLimits.set(nonceLength, limit);
+  }
+  return limit;
+}
+
 /** The mutable state behind a context. Never leaves this module except through the test hook. */
 class ContextState {
   readonly init: ContextInit;
@@ -46,7 +58,7 @@ class ContextState {
 
   constructor(init: ContextInit) {
     this.init = init;
-    this.seqLimit = (1n << BigInt(8 * init.suite.aead.nonceLength)) - 1n;
+    this.seqLimit = seqLimitFor(init.suite.aead.nonceLength);
   }
 
   /** The AEAD, or HPKE_EXPORT_ONLY for an export-only suite. */

@@ -264,9 +264,12 @@ export function createHpke(provider: CryptoProvider, suite: HpkeSuite): Hpke {
     sharedSecret: Uint8Array,
     info: HpkeInfo,
     psk: HpkePsk | undefined,
+    exporterSecret: boolean,
   ): ContextInit => {
     try {
-      const secrets = keySchedule(kdf, resolved.aead, mode, sharedSecret, info, psk);
+      const secrets = keySchedule(kdf, resolved.aead, mode, sharedSecret, info, psk, {
+        exporterSecret,
+      });
       return { provider, suite: resolved, kdf, secrets };
     } finally {
       wipe(sharedSecret);
@@ -280,6 +283,7 @@ export function createHpke(provider: CryptoProvider, suite: HpkeSuite): Hpke {
     psk: HpkePsk | undefined,
     skS: HpkeSecretKey | undefined,
     options: HpkeSenderOptions | undefined,
+    exporterSecret = true,
   ): HpkeSenderContext => {
     // Checked before the KEM so that bad inputs cost no key agreement.
     verifyPskInputs(mode, psk);
@@ -287,7 +291,7 @@ export function createHpke(provider: CryptoProvider, suite: HpkeSuite): Hpke {
     const ikmE = options?.ikmE;
     const { sharedSecret, enc } =
       skS === undefined ? kem.encap(pkR, ikmE) : kem.authEncap(pkR, skS, ikmE);
-    return new HpkeSenderContext(context(mode, sharedSecret, info, psk), enc);
+    return new HpkeSenderContext(context(mode, sharedSecret, info, psk, exporterSecret), enc);
   };
 
   const setupR = (
@@ -297,14 +301,22 @@ export function createHpke(provider: CryptoProvider, suite: HpkeSuite): Hpke {
     info: HpkeInfo,
     psk: HpkePsk | undefined,
     pkS: Uint8Array | undefined,
+    exporterSecret = true,
   ): HpkeRecipientContext => {
     verifyPskInputs(mode, psk);
     requireInfo(info);
     const sharedSecret = pkS === undefined ? kem.decap(enc, skR) : kem.authDecap(enc, skR, pkS);
-    return new HpkeRecipientContext(context(mode, sharedSecret, info, psk));
+    return new HpkeRecipientContext(context(mode, sharedSecret, info, psk, exporterSecret));
   };
 
-  const singleShotS = (pkR: Uint8Array, info: HpkeInfo, options?: HpkeSingleShotSenderOptions) =>
+  // The single-shot APIs (§6): `exporting` is false for Seal and Open, whose context is used
+  // once and dropped, so its exporter_secret is never derived.
+  const singleShotS = (
+    pkR: Uint8Array,
+    info: HpkeInfo,
+    options: HpkeSingleShotSenderOptions | undefined,
+    exporting: boolean,
+  ) =>
     setupS(
       modeOf(options?.psk, options?.senderKey),
       pkR,
@@ -312,13 +324,15 @@ export function createHpke(provider: CryptoProvider, suite: HpkeSuite): Hpke {
       options?.psk,
       options?.senderKey,
       options,
+      exporting,
     );
 
   const singleShotR = (
     enc: Uint8Array,
     skR: HpkeSecretKey,
     info: HpkeInfo,
-    options?: HpkeSingleShotRecipientOptions,
+    options: HpkeSingleShotRecipientOptions | undefined,
+    exporting: boolean,
   ) =>
     setupR(
       modeOf(options?.psk, options?.senderPublicKey),
@@ -327,6 +341,7 @@ export function createHpke(provider: CryptoProvider, suite: HpkeSuite): Hpke {
       info,
       options?.psk,
       options?.senderPublicKey,
+      exporting,
     );
 
   const requireAead = (): void => {
@@ -371,19 +386,19 @@ export function createHpke(provider: CryptoProvider, suite: HpkeSuite): Hpke {
 
     seal(pkR, info, aad, plaintext, options) {
       requireAead();
-      const sender = singleShotS(pkR, info, options);
+      const sender = singleShotS(pkR, info, options, false);
       return { enc: sender.enc, ciphertext: sender.seal(aad, plaintext) };
     },
     open(enc, skR, info, aad, ciphertext, options) {
       requireAead();
-      return singleShotR(enc, skR, info, options).open(aad, ciphertext);
+      return singleShotR(enc, skR, info, options, false).open(aad, ciphertext);
     },
     sendExport(pkR, info, exporterContext, length, options) {
-      const sender = singleShotS(pkR, info, options);
+      const sender = singleShotS(pkR, info, options, true);
       return { enc: sender.enc, exported: sender.export(exporterContext, length) };
     },
     receiveExport(enc, skR, info, exporterContext, length, options) {
-      return singleShotR(enc, skR, info, options).export(exporterContext, length);
+      return singleShotR(enc, skR, info, options, true).export(exporterContext, length);
     },
   } satisfies Hpke);
 }

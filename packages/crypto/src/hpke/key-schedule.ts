@@ -57,6 +57,31 @@ export const MIN_PSK_LENGTH = 32;
 
 const EMPTY = new Uint8Array(0);
 
+/**
+ * psk_id_hash = LabeledExtract("", "psk_id_hash", "") for each key-schedule KDF: the same in
+ * every base- and auth-mode setup (psk_id is public, so is its hash).
+ */
+const emptyPskIdHashes = new WeakMap<LabeledKdf, Uint8Array>();
+
+function pskIdHashOf(kdf: LabeledKdf, pskId: Uint8Array): Uint8Array {
+  if (pskId.length > 0) return kdf.extract(EMPTY, 'psk_id_hash', pskId);
+  let hash = emptyPskIdHashes.get(kdf);
+  if (hash === undefined) {
+    hash = kdf.extract(EMPTY, 'psk_id_hash', EMPTY);
+    emptyPskIdHashes.set(kdf, hash);
+  }
+  return hash;
+}
+
+/** Options of {@link keySchedule}. */
+export interface KeyScheduleOptions {
+  /**
+   * Whether to derive exporter_secret (default true). The single-shot Seal and Open (§6.1)
+   * never export from their context, so they skip it and get an empty exporter_secret.
+   */
+  readonly exporterSecret?: boolean;
+}
+
 function invalidPsk(message: string): SigilError {
   return new SigilError('HPKE_INVALID_PSK', message);
 }
@@ -90,7 +115,8 @@ export function verifyPskInputs(
 
 /**
  * KeySchedule(mode, shared_secret, info, psk, psk_id) (§5.1), with `kdf` bound to the suite's
- * suite_id. Does not wipe `sharedSecret` (the caller owns it).
+ * suite_id. Does not wipe `sharedSecret` (the caller owns it). With `exporterSecret: false`
+ * the exporter_secret is left empty (for contexts that never export).
  * @throws SigilError `HPKE_INVALID_PSK` if the PSK inputs do not fit the mode.
  */
 export function keySchedule(
@@ -100,9 +126,10 @@ export function keySchedule(
   sharedSecret: Uint8Array,
   info: HpkeInfo,
   psk: HpkePsk | undefined,
+  options: KeyScheduleOptions = {},
 ): KeyScheduleOutput {
   const inputs = verifyPskInputs(mode, psk);
-  const pskIdHash = kdf.extract(EMPTY, 'psk_id_hash', inputs.pskId);
+  const pskIdHash = pskIdHashOf(kdf, inputs.pskId);
   const infoHash =
     info instanceof PreparedHpkeInfo
       ? info.infoHashFor(kdf)
@@ -118,7 +145,10 @@ export function keySchedule(
         aead.nonceLength === 0
           ? EMPTY
           : kdf.expand(secret, 'base_nonce', context, aead.nonceLength),
-      exporterSecret: kdf.expand(secret, 'exp', context, kdf.hashLength),
+      exporterSecret:
+        options.exporterSecret === false
+          ? EMPTY
+          : kdf.expand(secret, 'exp', context, kdf.hashLength),
     };
   } finally {
     wipe(secret);

@@ -17,6 +17,8 @@ import type { CryptoProvider, HashAlgorithm } from '../provider.ts';
 
 const encoder = new TextEncoder();
 const VERSION_LABEL = encoder.encode('HPKE-v1');
+/** Labels whose prefixed encoding one {@link LabeledKdf} keeps (HPKE uses about ten). */
+const MAX_CACHED_LABELS = 32;
 
 /**
  * Asserts that an API argument is a `Uint8Array`, so no string or array is ever concatenated
@@ -52,6 +54,15 @@ export function concat(...parts: readonly Uint8Array[]): Uint8Array {
  * @throws SigilError `INVALID_ARGUMENT` if `n` does not fit in `w` bytes.
  */
 export function i2osp(n: number | bigint, width: number): Uint8Array {
+  // Small non-negative integers (every length and identifier HPKE encodes): no BigInt.
+  if (typeof n === 'number' && Number.isInteger(n) && n >= 0 && width <= 6 && n < 256 ** width) {
+    const out = new Uint8Array(width);
+    for (let i = width - 1, rest = n; i >= 0 && rest > 0; i--) {
+      out[i] = rest % 256;
+      rest = Math.floor(rest / 256);
+    }
+    return out;
+  }
   let value = BigInt(n);
   if (value < 0n || value >= 1n << BigInt(8 * width)) {
     throw new SigilError('INVALID_ARGUMENT', `integer does not fit in ${width} bytes`);
@@ -86,10 +97,22 @@ export function labeledKdf(
 ): LabeledKdf {
   const hashLength = provider.hash.outputLength(hash);
   const maxLength = 255 * hashLength;
+  // "HPKE-v1" || suite_id || label for each label used, encoded once (labels are constants).
+  const prefix = concat(VERSION_LABEL, suiteId);
+  const prefixes = new Map<string, Uint8Array>();
+  const prefixed = (text: string): Uint8Array => {
+    let bytes = prefixes.get(text);
+    if (bytes === undefined) {
+      bytes = concat(prefix, label(text));
+      // HPKE itself uses about ten labels; a caller's own labels are cached only up to a bound.
+      if (prefixes.size < MAX_CACHED_LABELS) prefixes.set(text, bytes);
+    }
+    return bytes;
+  };
   return {
     hashLength,
     extract(salt, text, ikm) {
-      const labeledIkm = concat(VERSION_LABEL, suiteId, label(text), ikm);
+      const labeledIkm = concat(prefixed(text), ikm);
       try {
         return provider.hkdf.extract(hash, salt, labeledIkm);
       } finally {
@@ -106,7 +129,8 @@ export function labeledKdf(
           { details: { max: maxLength } },
         );
       }
-      const labeledInfo = concat(i2osp(length, 2), VERSION_LABEL, suiteId, label(text), info);
+      // I2OSP(L, 2): L <= 255 * Nh fits in two bytes for every supported hash.
+      const labeledInfo = concat(Uint8Array.of(length >>> 8, length & 0xff), prefixed(text), info);
       return provider.hkdf.expand(hash, prk, labeledInfo, length);
     },
   };

@@ -124,6 +124,36 @@ export class PersistentArray<T> {
   }
 
   /**
+   * An array over [0, capacity) holding each `[index, value]` of `entries` (undefined values
+   * are skipped; a later entry for an index wins), built in place in O(entries): the bulk form
+   * of a sparse array.
+   * @throws SigilError `INVALID_ARGUMENT` for a bad capacity or an index out of range.
+   */
+  static fromEntries<T>(
+    capacity: number,
+    entries: Iterable<readonly [number, T | undefined]>,
+  ): PersistentArray<T> {
+    const empty = PersistentArray.empty<T>(capacity);
+    const top = (empty.#levels - 1) * BITS;
+    let root: unknown[] | undefined;
+    let size = 0;
+    for (const [index, value] of entries) {
+      empty.#check(index);
+      if (value === undefined) continue;
+      root ??= new Array<unknown>(WIDTH);
+      let node = root;
+      for (let shift = top; shift > 0; shift -= BITS) {
+        const slot = (index >>> shift) & MASK;
+        node[slot] ??= new Array<unknown>(WIDTH);
+        node = node[slot] as unknown[];
+      }
+      if (node[index & MASK] === undefined) size += 1;
+      node[index & MASK] = value;
+    }
+    return new PersistentArray<T>(root, capacity, empty.#levels, size);
+  }
+
+  /**
    * Calls `fn(value, index)` for each defined entry in index order, skipping absent subtrees
    * (faster than {@link PersistentArray.entries} on hot paths).
    */

@@ -78,7 +78,7 @@ export interface LeafNodeValidationInput {
   readonly leafIndex?: number;
   /**
    * The group's tree, for the checks against other members (uniqueness, credential types,
-   * replaced key). Each costs one pass over the tree.
+   * replaced key), answered from the tree's key index (built in one pass on first use).
    */
   readonly tree?: RatchetTree;
   /** The GroupContext extensions, for required_capabilities (§11.1). */
@@ -248,6 +248,64 @@ export function validateLeafNode(input: LeafNodeValidationInput): void {
       fail('MLS_ENCRYPTION_KEY_NOT_UPDATED', 'the new leaf keeps the old encryption_key');
     }
   }
+  if (passesIndexedChecks(tree, leafNode, replaced)) return;
+  // Some check fails: the scan finds the first offending node, as the error reports it.
+  scanOtherMembers(tree, leafNode, replaced);
+}
+
+/**
+ * Whether `leafNode` passes the checks against the other members (unique keys, credential
+ * types supported both ways), answered from the tree's key index in O(log n) per key and
+ * credential type; exactly when {@link scanOtherMembers} would not throw.
+ */
+function passesIndexedChecks(
+  tree: RatchetTree,
+  leafNode: LeafNode,
+  replaced: number | undefined,
+): boolean {
+  const index = tree.keyIndex();
+  if (!index.credentialCountsExact) return false;
+  const inTree =
+    replaced !== undefined &&
+    Number.isInteger(replaced) &&
+    replaced >= 0 &&
+    replaced < tree.nodeCount;
+  const old = inTree ? tree.node(replaced) : undefined;
+  const oldLeaf = old?.nodeType === 'leaf' ? old.leafNode : undefined;
+  // Occurrences of `key` in the tree, not counting the replaced leaf's own `oldKey`.
+  const othersWith = (
+    set: typeof index.encryptionKeys,
+    key: Uint8Array,
+    oldKey: Uint8Array | undefined,
+  ): number => set.count(key) - (oldKey !== undefined && bytesEqual(oldKey, key) ? 1 : 0);
+  if (othersWith(index.encryptionKeys, leafNode.encryptionKey, oldLeaf?.encryptionKey) > 0) {
+    return false;
+  }
+  if (othersWith(index.signatureKeys, leafNode.signatureKey, oldLeaf?.signatureKey) > 0) {
+    return false;
+  }
+  const credentialType = credentialTypeOf(leafNode.credential);
+  const others = index.leafCount - (oldLeaf === undefined ? 0 : 1);
+  const oldSupports = oldLeaf?.capabilities.credentials.includes(credentialType) === true;
+  if (index.leavesSupporting(credentialType) - (oldSupports ? 1 : 0) !== others) return false;
+  const supported = leafNode.capabilities.credentials;
+  for (const type of index.usedTypes()) {
+    if (type === credentialType || supported.includes(type)) continue;
+    const oldUses = oldLeaf !== undefined && credentialTypeOf(oldLeaf.credential) === type;
+    if (index.leavesUsing(type) - (oldUses ? 1 : 0) > 0) return false;
+  }
+  return true;
+}
+
+/**
+ * The checks against the other members as one pass over the tree, throwing at the first
+ * offending node (in index order) with its index in the error details.
+ */
+function scanOtherMembers(
+  tree: RatchetTree,
+  leafNode: LeafNode,
+  replaced: number | undefined,
+): void {
   const credentialType = credentialTypeOf(leafNode.credential);
   const encryptionKey = new ByteStringSet([leafNode.encryptionKey]);
   const signatureKey = new ByteStringSet([leafNode.signatureKey]);

@@ -131,6 +131,9 @@ function checkFreshKeys(suite: CipherSuite, tree: RatchetTree, updatePath: Updat
     }
     seen.add(key);
   }
+  const inTree = tree.keyIndex().encryptionKeys;
+  if (keys.every((key) => inTree.count(key) === 0)) return;
+  // A key is in the tree: find the first node holding one, for the error details.
   tree.forEachNonBlank((node, index) => {
     if (seen.has(nodeEncryptionKey(node))) {
       throw new SigilError(

@@ -28,6 +28,7 @@ import { MAX_LEAF_COUNT } from '../limits.ts';
 import { directPath, isLeaf, leafToNode, nodeWidth, root } from '../tree-math.ts';
 import type { LeafNode } from '../wire/leaf-node.ts';
 import { type Node, type ParentNode, RatchetTreeNodes } from '../wire/ratchet-tree.ts';
+import { TreeKeyIndex } from './key-index.ts';
 
 /** Node indices of the largest tree (MAX_LEAF_COUNT leaves) are below 2^31. */
 const CAPACITY = 2 ** 31;
@@ -57,17 +58,24 @@ export class RatchetTree {
    * each free leaf in O(1), not O(N)).
    */
   #occupiedBelow: number;
+  /**
+   * The index of this tree's keys and credential types (see {@link RatchetTree.keyIndex}):
+   * built on first use, then carried to derived trees and updated per changed node.
+   */
+  #keyIndex: TreeKeyIndex | undefined;
 
   private constructor(
     leafCount: number,
     nodes: PersistentArray<Node>,
     memos: Map<object, PersistentArray<unknown>>,
     occupiedBelow = 0,
+    keyIndex?: TreeKeyIndex,
   ) {
     this.leafCount = leafCount;
     this.#nodes = nodes;
     this.#memos = memos;
     this.#occupiedBelow = occupiedBelow;
+    this.#keyIndex = keyIndex;
   }
 
   /** A one-member tree holding `leafNode` at leaf 0 (group creation, §11). */
@@ -216,20 +224,23 @@ export class RatchetTree {
     let nodes = this.#nodes;
     const stale = new Set<number>();
     let occupiedBelow = this.#occupiedBelow;
+    let keyIndex = this.#keyIndex;
     for (const [index, value] of changes) {
       this.#check(index);
       if (value !== undefined && (value.nodeType === 'leaf') !== isLeaf(index)) {
         throw new SigilError('INVALID_ARGUMENT', `a ${value.nodeType} node at node ${index}`);
       }
-      if (value === undefined && nodes.get(index) === undefined) continue;
+      const before = nodes.get(index);
+      if (value === undefined && before === undefined) continue;
       // Blanking a leaf below the occupied prefix shortens it.
       if (value === undefined && isLeaf(index)) occupiedBelow = Math.min(occupiedBelow, index / 2);
       nodes = nodes.set(index, value);
+      keyIndex = keyIndex?.withNodeChange(before, value);
       if (stale.has(index)) continue;
       stale.add(index);
       for (const ancestor of directPath(index, this.leafCount)) stale.add(ancestor);
     }
-    return new RatchetTree(this.leafCount, nodes, this.#dropMemos(stale), occupiedBelow);
+    return new RatchetTree(this.leafCount, nodes, this.#dropMemos(stale), occupiedBelow, keyIndex);
   }
 
   /** Memo tables without the entries at `stale` indices. */
@@ -260,6 +271,7 @@ export class RatchetTree {
       this.#nodes,
       new Map(this.#memos),
       this.#occupiedBelow,
+      this.#keyIndex,
     );
   }
 
@@ -279,15 +291,31 @@ export class RatchetTree {
     const dropped: number[] = [];
     for (let index = nodeWidth(leafCount); index < this.nodeCount; index += 1) dropped.push(index);
     let nodes = this.#nodes;
+    let keyIndex = this.#keyIndex;
     for (const index of dropped) {
-      if (nodes.get(index) !== undefined) nodes = nodes.set(index, undefined);
+      const before = nodes.get(index);
+      if (before === undefined) continue;
+      nodes = nodes.set(index, undefined);
+      keyIndex = keyIndex?.withNodeChange(before, undefined);
     }
     return new RatchetTree(
       leafCount,
       nodes,
       this.#dropMemos(dropped),
       Math.min(this.#occupiedBelow, leafCount),
+      keyIndex,
     );
+  }
+
+  /**
+   * Internal to @sigil/mls: the index of this tree's public keys and credential types (§7.3,
+   * §12.4.2 uniqueness and credential checks in O(log n) per key). Built in one pass on first
+   * use (memoization only, never observable), then maintained per changed node by
+   * {@link RatchetTree.with}, {@link RatchetTree.extended} and {@link RatchetTree.truncated}.
+   */
+  keyIndex(): TreeKeyIndex {
+    this.#keyIndex ??= TreeKeyIndex.build((fn) => this.#nodes.forEach(fn));
+    return this.#keyIndex;
   }
 
   /**
