@@ -17,41 +17,26 @@ import {
   joinByExternalCommit,
 } from '@sigil/mls';
 import { createDeviceKeys } from '@sigil/protocol';
-import { afterEach, describe, expect, it } from 'vitest';
+import { describe, expect, it } from 'vitest';
 import { loadEntry } from '../src/groups/group-record.ts';
 import { type GroupSummary, type MemoryStore, SigilClient } from '../src/index.ts';
 import { GROUP_REKEY_AFTER_MESSAGES, GROUP_REKEY_INTERVAL_MS } from '../src/limits.ts';
-import type { Runtime } from '../src/runtime.ts';
-import { Sealer } from '../src/sealer.ts';
+import { allAt, devicesOf, epochOf, groupTestbed, storeRuntime, textsOf } from './group-testbed.ts';
 import {
   type ClientParts,
   clientOf,
   collect,
   connected,
   ManualClock,
-  newAccount,
   parts,
-  startRelay,
   TEST_OPTIONS,
-  type TestRelay,
   until,
 } from './harness.ts';
 
-let relay: TestRelay | undefined;
-const cleanups: (() => Promise<void>)[] = [];
-afterEach(async () => {
-  for (const cleanup of cleanups.splice(0).reverse()) await cleanup();
-  await relay?.close();
-  relay = undefined;
-});
+const bed = groupTestbed();
+const { account } = bed;
 
 const crypto = getCryptoProvider();
-
-async function account(name: string, p: ClientParts = parts(crypto)) {
-  const a = await newAccount(relay as TestRelay, name, p);
-  cleanups.push(() => a.client.close());
-  return a;
-}
 
 /** A client on `p` (a restart on the same store), opened and synced. */
 async function reopen(p: ClientParts, transport?: FailingTransport): Promise<SigilClient> {
@@ -65,7 +50,7 @@ async function reopen(p: ClientParts, transport?: FailingTransport): Promise<Sig
           options: p.options ?? TEST_OPTIONS,
           transport: transport.transport,
         });
-  cleanups.push(() => client.close());
+  bed.defer(() => client.close());
   await client.open({ connect: false });
   await connected(client);
   return client;
@@ -92,25 +77,7 @@ function failingTransport(): FailingTransport {
 
 /** The stored entry of a group in a client's store (read with its storage key). */
 async function entryOf(p: ClientParts, groupId: string) {
-  const sealer = new Sealer(crypto, p.storageKey, (n) => crypto.random.bytes(n));
-  const rt = { sealer, crypto } as unknown as Runtime;
-  return p.store.transaction((tx) => loadEntry(rt, tx, groupId));
-}
-
-const textsOf = async (client: SigilClient, groupId: string) =>
-  (await client.groupHistory(groupId)).map((m) => (m.body.type === 'text' ? m.body.text : '?'));
-
-const epochOf = async (client: SigilClient, groupId: string) =>
-  (await client.getGroup(groupId))?.epoch;
-
-const devicesOf = (g: GroupSummary | undefined) =>
-  Object.fromEntries((g?.members ?? []).map((m) => [m.username ?? m.accountId, m.deviceIds]));
-
-/** Waits until every client is at `epoch` in the group. */
-async function allAt(clients: SigilClient[], groupId: string, epoch: bigint): Promise<void> {
-  for (const c of clients) {
-    await until(async () => (await epochOf(c, groupId)) === epoch, `epoch ${epoch}`);
-  }
+  return p.store.transaction((tx) => loadEntry(storeRuntime(p), tx, groupId));
 }
 
 /** Sends `text` from `from` and waits until every client in `to` stored it. */
@@ -123,7 +90,7 @@ async function talk(from: SigilClient, to: SigilClient[], groupId: string, text:
 
 describe('group hardening', () => {
   it('a late message is attributed to its sender, not to the leaf its place has now', async () => {
-    relay = await startRelay();
+    const _relay = await bed.start();
     const alice = await account('alice');
     const bob = await account('bob');
     const carol = await account('carol');
@@ -145,7 +112,7 @@ describe('group hardening', () => {
   });
 
   it('an own commit survives a crash after the relay took it: settled on restart', async () => {
-    relay = await startRelay();
+    const _relay = await bed.start();
     let crash = false;
     const aliceParts = parts(crypto, {
       hooks: {
@@ -184,7 +151,7 @@ describe('group hardening', () => {
   });
 
   it('a commit whose post failed is posted again, or given up when another won', async () => {
-    relay = await startRelay();
+    const _relay = await bed.start();
     const aliceParts = parts(crypto);
     const alice = await account('alice', aliceParts);
     const bob = await account('bob');
@@ -228,7 +195,7 @@ describe('group hardening', () => {
   });
 
   it('a device that lost its group state rejoins by external commit and reads again', async () => {
-    relay = await startRelay();
+    const _relay = await bed.start();
     const alice = await account('alice');
     const bob = await account('bob');
     await account('carol');
@@ -263,7 +230,7 @@ describe('group hardening', () => {
   });
 
   it('a device behind the relay with nothing in its mailbox rejoins when it sends', async () => {
-    relay = await startRelay();
+    const _relay = await bed.start();
     const alice = await account('alice');
     const bob = await account('bob');
     await account('carol');
@@ -288,7 +255,7 @@ describe('group hardening', () => {
   });
 
   it('members refuse an external commit by an account that is not in the group', async () => {
-    relay = await startRelay();
+    const relay = await bed.start();
     const alice = await account('alice');
     const bob = await account('bob');
     const mallory = await account('mallory');
@@ -337,7 +304,7 @@ describe('group hardening', () => {
   });
 
   it('refreshGroupKeys commits a new leaf key that every member follows', async () => {
-    relay = await startRelay();
+    const _relay = await bed.start();
     const alice = await account('alice');
     const bob = await account('bob');
     const group = await alice.client.createGroup('Rekey', ['bob']);
@@ -355,7 +322,7 @@ describe('group hardening', () => {
   });
 
   it(`keys are refreshed after ${GROUP_REKEY_AFTER_MESSAGES} sent messages`, async () => {
-    relay = await startRelay();
+    const _relay = await bed.start();
     const alice = await account('alice');
     const bob = await account('bob');
     const group = await alice.client.createGroup('Chatty', ['bob']);
@@ -374,7 +341,7 @@ describe('group hardening', () => {
   });
 
   it('keys are refreshed by the background loop after the interval without a commit', async () => {
-    relay = await startRelay();
+    const _relay = await bed.start();
     const clock = new ManualClock();
     const aliceParts = parts(crypto, { clock });
     const alice = await account('alice', aliceParts);

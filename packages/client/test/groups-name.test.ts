@@ -17,64 +17,19 @@ import {
   decodeMlsMessage,
   getCipherSuite,
 } from '@sigil/mls';
-import { createDeviceKeys } from '@sigil/protocol';
 import { decode, encode } from '@sigil/wire';
 import { Content, ContentType } from '@sigil/wire/formats';
-import { afterEach, describe, expect, it } from 'vitest';
+import { describe, expect, it } from 'vitest';
 import { loadEntry, saveGroup } from '../src/groups/group-record.ts';
-import type { SigilClient } from '../src/index.ts';
 import { GROUP_NAME_EXTENSION } from '../src/limits.ts';
-import type { Runtime } from '../src/runtime.ts';
-import { Sealer } from '../src/sealer.ts';
-import {
-  type ClientParts,
-  clientOf,
-  collect,
-  connected,
-  newAccount,
-  parts,
-  startRelay,
-  type TestRelay,
-  until,
-} from './harness.ts';
+import { groupTestbed, storeRuntime } from './group-testbed.ts';
+import { collect, until } from './harness.ts';
 
-let relay: TestRelay | undefined;
-const cleanups: (() => Promise<void>)[] = [];
-afterEach(async () => {
-  for (const cleanup of cleanups.splice(0).reverse()) await cleanup();
-  await relay?.close();
-  relay = undefined;
-});
+const bed = groupTestbed();
+const { account, secondDevice } = bed;
 
 const crypto = getCryptoProvider();
 const utf8 = (s: string) => new TextEncoder().encode(s);
-
-async function account(name: string) {
-  const a = await newAccount(relay as TestRelay, name, parts(crypto));
-  cleanups.push(() => a.client.close());
-  return a;
-}
-
-/** A second device of `owner`'s account (device 2), connected. */
-async function secondDevice(owner: SigilClient, username: string): Promise<SigilClient> {
-  const keys = createDeviceKeys({ crypto });
-  const certificate = await owner.addDevice({
-    deviceId: 2,
-    identityKey: keys.identityKeyPair.publicKey,
-    signingKey: keys.signingKeyPair.publicKey,
-  });
-  const device = clientOf(parts(crypto));
-  cleanups.push(() => device.close());
-  await device.joinAccount({ relayUrl: (relay as TestRelay).url, keys, certificate, username });
-  await connected(device);
-  return device;
-}
-
-/** What the store functions need of a runtime, for reading and writing a client's records. */
-function storeRuntime(p: ClientParts): Runtime {
-  const sealer = new Sealer(crypto, p.storageKey, (n) => crypto.random.bytes(n));
-  return { sealer, crypto, clock: { now: () => Date.now() } } as unknown as Runtime;
-}
 
 /** A KeyPackage of `${accountId}/1` (a key of its own: these groups never reach the relay). */
 function keyPackageOf(accountId: string) {
@@ -93,7 +48,7 @@ function contains(hay: Uint8Array, needle: Uint8Array): boolean {
 
 /** The GroupInfo the relay keeps for a group. */
 async function relayGroupInfo(groupId: string): Promise<Uint8Array> {
-  const record = await (relay as TestRelay).app.context.store.getGroup(
+  const record = await bed.relay.app.context.store.getGroup(
     new Uint8Array(Buffer.from(groupId, 'base64url')),
   );
   expect(record?.groupInfo).toBeInstanceOf(Uint8Array);
@@ -102,7 +57,7 @@ async function relayGroupInfo(groupId: string): Promise<Uint8Array> {
 
 describe('group names', () => {
   it('Welcome joiners learn the name from the encrypted metadata; the relay never has it', async () => {
-    relay = await startRelay();
+    const _relay = await bed.start();
     const alice = await account('alice');
     const laptop = await secondDevice(alice.client, 'alice');
     const bob = await account('bob');
@@ -147,7 +102,7 @@ describe('group names', () => {
   });
 
   it('a rename reaches every member device; a bad name changes nothing', async () => {
-    relay = await startRelay();
+    const _relay = await bed.start();
     const alice = await account('alice');
     const laptop = await secondDevice(alice.client, 'alice');
     const bob = await account('bob');
@@ -203,7 +158,7 @@ describe('group names', () => {
   });
 
   it('a group stored with the legacy GroupContext name still shows it until a name is known', async () => {
-    relay = await startRelay();
+    const _relay = await bed.start();
     const alice = await account('alice');
     const rt = storeRuntime(alice.parts);
     const aliceId = alice.client.whoami().accountId;
@@ -230,7 +185,7 @@ describe('group names', () => {
   });
 
   it('a group whose name is not known yet has the name ""', async () => {
-    relay = await startRelay();
+    const _relay = await bed.start();
     const alice = await account('alice');
     const rt = storeRuntime(alice.parts);
     const own = keyPackageOf(alice.client.whoami().accountId);

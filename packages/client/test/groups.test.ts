@@ -18,63 +18,30 @@ import {
   type GroupState,
   getCipherSuite,
 } from '@sigil/mls';
-import { createDeviceKeys } from '@sigil/protocol';
-import { afterEach, describe, expect, it } from 'vitest';
+import { describe, expect, it } from 'vitest';
 import { loadGroup } from '../src/groups/group-record.ts';
-import type { GroupSummary, MemoryStore, SigilClient } from '../src/index.ts';
+import type { MemoryStore } from '../src/index.ts';
 import type { Runtime } from '../src/runtime.ts';
 import { Sealer } from '../src/sealer.ts';
+import { devicesOf, groupTestbed, textsOf } from './group-testbed.ts';
 import {
   clientOf,
   collect,
   connected,
   newAccount,
   parts,
-  startRelay,
   type TestRelay,
   until,
 } from './harness.ts';
 
-let relay: TestRelay | undefined;
-const cleanups: (() => Promise<void>)[] = [];
-afterEach(async () => {
-  for (const cleanup of cleanups.splice(0).reverse()) await cleanup();
-  await relay?.close();
-  relay = undefined;
-});
+const bed = groupTestbed();
+const { account, secondDevice } = bed;
 
 const crypto = getCryptoProvider();
 
-async function account(name: string) {
-  const a = await newAccount(relay as TestRelay, name, parts(crypto));
-  cleanups.push(() => a.client.close());
-  return a;
-}
-
-/** A second device of `owner`'s account (device 2), connected. */
-async function secondDevice(owner: SigilClient, username: string): Promise<SigilClient> {
-  const keys = createDeviceKeys({ crypto });
-  const certificate = await owner.addDevice({
-    deviceId: 2,
-    identityKey: keys.identityKeyPair.publicKey,
-    signingKey: keys.signingKeyPair.publicKey,
-  });
-  const device = clientOf(parts(crypto));
-  cleanups.push(() => device.close());
-  await device.joinAccount({ relayUrl: (relay as TestRelay).url, keys, certificate, username });
-  await connected(device);
-  return device;
-}
-
-const textsOf = async (client: SigilClient, groupId: string) =>
-  (await client.groupHistory(groupId)).map((m) => (m.body.type === 'text' ? m.body.text : '?'));
-
-const devicesOf = (g: GroupSummary | undefined) =>
-  Object.fromEntries((g?.members ?? []).map((m) => [m.username ?? m.accountId, m.deviceIds]));
-
 describe('groups', () => {
   it('create with a contact and own devices, messages both ways, add, remove, leave', async () => {
-    relay = await startRelay();
+    const _relay = await bed.start();
     const alice = await account('alice');
     const laptop = await secondDevice(alice.client, 'alice');
     const bob = await account('bob');
@@ -157,7 +124,7 @@ describe('groups', () => {
   });
 
   it('KeyPackages: uploaded at creation, each one-time one used once, the last resort kept, refilled', async () => {
-    relay = await startRelay();
+    const relay = await bed.start();
     const alice = await account('alice');
     const bob = await account('bob');
     const bobId = bob.client.whoami().accountId;
@@ -204,7 +171,7 @@ describe('groups', () => {
   });
 
   it('a device removed from the account leaves its groups', async () => {
-    relay = await startRelay();
+    const _relay = await bed.start();
     const alice = await account('alice');
     const laptop = await secondDevice(alice.client, 'alice');
     const bob = await account('bob');
@@ -226,7 +193,7 @@ describe('groups', () => {
   });
 
   it("a Welcome with a leaf that is not its account's device is refused", async () => {
-    relay = await startRelay();
+    const relay = await bed.start();
     const alice = await account('alice');
     const bob = await account('bob');
     const carol = await account('carol');
@@ -294,7 +261,7 @@ describe('groups', () => {
   });
 
   it('a leave that loses its epoch to another commit is still committed', async () => {
-    relay = await startRelay();
+    const _relay = await bed.start();
     const alice = await account('alice');
     const laptop = await secondDevice(alice.client, 'alice');
     const bob = await account('bob');
@@ -326,7 +293,7 @@ describe('groups', () => {
   });
 
   it("a new device of a member's account is added to its groups once it can be", async () => {
-    relay = await startRelay();
+    const _relay = await bed.start();
     const alice = await account('alice');
     const bob = await account('bob');
     const group = await alice.client.createGroup('Grows', ['bob']);
@@ -341,7 +308,7 @@ describe('groups', () => {
   });
 
   it("a message of the epoch before this member's own commit still decrypts", async () => {
-    relay = await startRelay();
+    const _relay = await bed.start();
     const alice = await account('alice');
     const bob = await account('bob');
     await account('carol');
@@ -361,7 +328,7 @@ describe('groups', () => {
   it.each(['afterDecrypt', 'afterCommit'] as const)(
     'a crash %s: every group message is stored exactly once',
     async (point) => {
-      relay = await startRelay();
+      const relay = await bed.start();
       const alice = await account('alice');
       // Bob's client "dies" at the third message (the Welcome is the first envelope after it).
       let seen = 0;
@@ -388,7 +355,7 @@ describe('groups', () => {
       await crash;
       await bob.client.close();
       const again = clientOf({ ...bobParts, hooks: {} });
-      cleanups.push(() => again.close());
+      bed.defer(() => again.close());
       await again.open();
       await until(async () => (await textsOf(again, group.id)).length === 5, 'all five');
       expect(await textsOf(again, group.id)).toEqual(burst);
@@ -397,7 +364,7 @@ describe('groups', () => {
   );
 
   it('a send that loses its epoch catches up and is encrypted again', async () => {
-    relay = await startRelay();
+    const _relay = await bed.start();
     const alice = await account('alice');
     const bob = await account('bob');
     await account('carol');
@@ -416,7 +383,7 @@ describe('groups', () => {
   });
 
   it("a contact's device dropped from its list is removed by the member who notices", async () => {
-    relay = await startRelay();
+    const _relay = await bed.start();
     const alice = await account('alice');
     const bob = await account('bob');
     const bobLaptop = await secondDevice(bob.client, 'bob');
@@ -429,7 +396,7 @@ describe('groups', () => {
     await until(async () => (await bobLaptop.getGroup(group.id))?.epoch === 1n, 'laptop joins');
     await bob.client.close();
     const phone = clientOf({ ...bob.parts, store: phoneBefore });
-    cleanups.push(() => phone.close());
+    bed.defer(() => phone.close());
     await phone.open({ connect: false });
     expect(await phone.listGroups()).toEqual([]);
     await phone.removeDevice(2);
@@ -444,7 +411,7 @@ describe('groups', () => {
   });
 
   it('leaving takes every device of the account', async () => {
-    relay = await startRelay();
+    const _relay = await bed.start();
     const alice = await account('alice');
     const bob = await account('bob');
     const bobLaptop = await secondDevice(bob.client, 'bob');
