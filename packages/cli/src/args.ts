@@ -42,24 +42,54 @@ export function parse(
   options: OptionSpec,
   maxPositionals: number,
 ): Parsed {
+  const spec: OptionSpec = { ...GLOBAL_OPTIONS, ...options };
+  const { args, restore } = shieldDashWords(argv, spec);
   let result: ReturnType<typeof parseArgs>;
   try {
-    result = parseArgs({
-      args: [...argv],
-      options: { ...GLOBAL_OPTIONS, ...options },
-      allowPositionals: true,
-      strict: true,
-    });
+    result = parseArgs({ args, options: spec, allowPositionals: true, strict: true });
   } catch (err) {
     throw usage(err instanceof Error ? err.message : 'invalid arguments');
   }
-  if (result.positionals.length > maxPositionals) {
-    throw usage(`unexpected argument: ${result.positionals[maxPositionals]}`);
+  const positionals = result.positionals.map(restore);
+  if (positionals.length > maxPositionals) {
+    throw usage(`unexpected argument: ${positionals[maxPositionals]}`);
   }
-  return {
-    values: result.values as Record<string, string | boolean | undefined>,
-    positionals: result.positionals,
-  };
+  const values: Record<string, string | boolean | undefined> = {};
+  for (const [name, value] of Object.entries(result.values)) {
+    values[name] = typeof value === 'string' ? restore(value) : (value as boolean | undefined);
+  }
+  return { values, positionals };
+}
+
+/**
+ * Words that start with one '-' but are not a cluster of known short flags (a group id or
+ * base64url value such as `-f7x2...`) are arguments, not options: parseArgs would reject them
+ * as unknown flags. They are swapped for placeholders before parsing and restored after.
+ */
+function shieldDashWords(
+  argv: readonly string[],
+  spec: OptionSpec,
+): { args: string[]; restore: (value: string) => string } {
+  const shorts = new Set(
+    Object.values(spec).flatMap((o) => (o.short === undefined ? [] : [o.short])),
+  );
+  const shielded = new Map<string, string>();
+  const args: string[] = [];
+  for (const [i, word] of argv.entries()) {
+    if (word === '--') {
+      args.push(...argv.slice(i));
+      break;
+    }
+    const isFlags = [...word.slice(1)].every((c) => shorts.has(c));
+    if (word.length > 2 && word[0] === '-' && word[1] !== '-' && !isFlags) {
+      const placeholder = `\u0000arg${shielded.size}`;
+      shielded.set(placeholder, word);
+      args.push(placeholder);
+    } else {
+      args.push(word);
+    }
+  }
+  return { args, restore: (value) => shielded.get(value) ?? value };
 }
 
 /** A string flag's value, or `undefined`. */
