@@ -11,7 +11,8 @@
  *   dies with the array. No copy of the secret is kept in JavaScript memory; OpenSSL's copy
  *   inside a KeyObject lives until garbage collection whether or not it is cached (wiping is
  *   best effort, see secret.ts).
- * - Public keys: a small LRU keyed by the key bytes (public data).
+ * - Public keys: a small LRU keyed by the key bytes (public data), behind a WeakMap keyed by the
+ *   caller's array that serves repeated uses of the same array without building the LRU key.
  *
  * @module
  */
@@ -48,8 +49,41 @@ export function cachedSecretKey(
 const PUBLIC_KEY_CACHE_SIZE = 256;
 const publicKeys = new Map<string, KeyObject>();
 
+/**
+ * A first-level cache of public keys by array identity: a member's signature key is the same
+ * Uint8Array (from the ratchet tree) for every message it sends, and looking it up here skips
+ * building the LRU's string key. The entry keeps a copy of the bytes it was imported from and is
+ * used only while the array still holds them.
+ */
+interface CachedPublic {
+  readonly kind: string;
+  readonly bytes: Uint8Array;
+  readonly key: KeyObject;
+}
+const publicKeysByArray = new WeakMap<Uint8Array, CachedPublic>();
+
+function sameBytes(a: Uint8Array, b: Uint8Array): boolean {
+  if (a.length !== b.length) return false;
+  for (let i = 0; i < a.length; i++) if (a[i] !== b[i]) return false;
+  return true;
+}
+
 /** The KeyObject of a public key for `kind`, from a small LRU keyed by its bytes. */
 export function cachedPublicKey(
+  kind: string,
+  publicKey: Uint8Array,
+  load: (publicKey: Uint8Array) => KeyObject,
+): KeyObject {
+  const known = publicKeysByArray.get(publicKey);
+  if (known !== undefined && known.kind === kind && sameBytes(known.bytes, publicKey)) {
+    return known.key;
+  }
+  const key = cachedPublicKeyByBytes(kind, publicKey, load);
+  publicKeysByArray.set(publicKey, { kind, bytes: publicKey.slice(), key });
+  return key;
+}
+
+function cachedPublicKeyByBytes(
   kind: string,
   publicKey: Uint8Array,
   load: (publicKey: Uint8Array) => KeyObject,

@@ -212,6 +212,23 @@ export function tbsHasContext(content: FramedContent): boolean {
   return type === 'member' || type === 'new_member_commit';
 }
 
+/**
+ * A first guess at the size of a FramedContentTBS, so that the common application message is
+ * encoded without growing the buffer: the fixed fields, the (cached) GroupContext encoding, the
+ * authenticated data and the application data (other bodies start at 256 bytes and grow).
+ */
+function tbsCapacity(content: FramedContent, groupContext: GroupContext | undefined): number {
+  const contextLength =
+    groupContext !== undefined && tbsHasContext(content)
+      ? encodeGroupContext(groupContext).length
+      : 0;
+  const bodyLength =
+    content.contentType === 'application' ? content.applicationData.length + 8 : 256;
+  return (
+    64 + content.groupId.length + content.authenticatedData.length + bodyLength + contextLength
+  );
+}
+
 function writeTbs(
   writer: Writer,
   wireFormat: FramedWireFormat,
@@ -239,7 +256,7 @@ export function encodeFramedContentTbs(
   content: FramedContent,
   groupContext: GroupContext | undefined,
 ): Uint8Array {
-  const writer = new Writer({ initialCapacity: 256 });
+  const writer = new Writer({ initialCapacity: tbsCapacity(content, groupContext) });
   writeTbs(writer, wireFormat, content, groupContext);
   return writer.finish();
 }

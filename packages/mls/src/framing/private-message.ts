@@ -52,12 +52,7 @@ import {
   type FramedContent,
 } from './framed-content.ts';
 import type { PrivateMessage } from './mls-message.ts';
-import {
-  REUSE_GUARD_LENGTH,
-  SenderData,
-  SenderDataAad,
-  senderDataKeyAndNonce,
-} from './sender-data.ts';
+import { REUSE_GUARD_LENGTH, SenderData, senderDataKeyAndNonce } from './sender-data.ts';
 import { checkGroupAndEpoch } from './validation.ts';
 
 /** What a sender needs to protect a PrivateMessage. */
@@ -109,19 +104,27 @@ function ratchetTypeOf(contentType: ContentType): RatchetType {
   return contentType === 'application' ? 'application' : 'handshake';
 }
 
-/** The encoded PrivateContentAAD (§6.3.1). */
-function contentAad(message: {
+/**
+ * The encoded PrivateContentAAD (§6.3.1) and SenderDataAAD (§6.3.2), from one encoding: the
+ * latter is the first three fields of the former (group_id, epoch, content_type), so it is a
+ * view of its prefix. Both are only read (as AEAD associated data).
+ */
+function aadsOf(message: {
   readonly groupId: Uint8Array;
   readonly epoch: bigint;
   readonly contentType: ContentType;
   readonly authenticatedData: Uint8Array;
-}): Uint8Array {
-  const writer = new Writer({ initialCapacity: message.groupId.length + 32 });
+}): { readonly content: Uint8Array; readonly senderData: Uint8Array } {
+  const writer = new Writer({
+    initialCapacity: message.groupId.length + message.authenticatedData.length + 24,
+  });
   opaqueVar.encode(writer, message.groupId);
   uint64.encode(writer, message.epoch);
   ContentType.encode(writer, message.contentType);
+  const senderDataLength = writer.length;
   opaqueVar.encode(writer, message.authenticatedData);
-  return writer.finish();
+  const content = writer.finish();
+  return { content, senderData: content.subarray(0, senderDataLength) };
 }
 
 /** ratchet nonce XOR (reuse_guard || zeros) (§6.3.1), as a fresh array. */
@@ -174,18 +177,19 @@ export function protectPrivateMessage(
   // §6.3.1: a fresh reuse guard per message, in case ratchet state is ever lost and reused.
   const reuseGuard = suite.provider.random.bytes(REUSE_GUARD_LENGTH);
   const nonce = guardNonce(step.nonce, reuseGuard);
-  const ciphertext = suite.seal(step.key, nonce, contentAad(content), plaintext);
+  const aads = aadsOf(content);
+  const ciphertext = suite.seal(step.key, nonce, aads.content, plaintext);
   plaintext.fill(0);
   nonce.fill(0);
 
   const senderData = encode(SenderData, { leafIndex, generation: step.generation, reuseGuard });
   const senderKeys = senderDataKeyAndNonce(suite, context.senderDataSecret, ciphertext);
-  const senderAad = encode(SenderDataAad, {
-    groupId: content.groupId,
-    epoch: content.epoch,
-    contentType: content.contentType,
-  });
-  const encryptedSenderData = suite.seal(senderKeys.key, senderKeys.nonce, senderAad, senderData);
+  const encryptedSenderData = suite.seal(
+    senderKeys.key,
+    senderKeys.nonce,
+    aads.senderData,
+    senderData,
+  );
   senderKeys.key.fill(0);
 
   return {
@@ -208,13 +212,9 @@ function openSenderData(
   suite: CipherSuite,
   message: PrivateMessage,
   senderDataSecret: Uint8Array,
+  aad: Uint8Array,
 ): SenderData {
   const keys = senderDataKeyAndNonce(suite, senderDataSecret, message.ciphertext);
-  const aad = encode(SenderDataAad, {
-    groupId: message.groupId,
-    epoch: message.epoch,
-    contentType: message.contentType,
-  });
   try {
     return decode(SenderData, suite.open(keys.key, keys.nonce, aad, message.encryptedSenderData));
   } finally {
@@ -237,7 +237,8 @@ export function unprotectPrivateMessage(
 ): UnprotectedPrivateMessage {
   const { groupContext, signers } = context;
   checkGroupAndEpoch(message, groupContext);
-  const senderData = openSenderData(suite, message, context.senderDataSecret);
+  const aads = aadsOf(message);
+  const senderData = openSenderData(suite, message, context.senderDataSecret, aads.senderData);
   const { leafIndex, generation } = senderData;
   // §6.3.2: "the recipient MUST verify that the leaf index ... identifies a non-blank node".
   if (signers.member(leafIndex) === undefined) {
@@ -247,7 +248,7 @@ export function unprotectPrivateMessage(
   }
   const step = context.secretTree.keyFor(leafIndex, ratchetTypeOf(message.contentType), generation);
   const nonce = guardNonce(step.nonce, senderData.reuseGuard);
-  const plaintext = suite.open(step.key, nonce, contentAad(message), message.ciphertext);
+  const plaintext = suite.open(step.key, nonce, aads.content, message.ciphertext);
   nonce.fill(0);
 
   let body: ReturnType<typeof decodeBody>;
