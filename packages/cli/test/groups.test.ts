@@ -5,7 +5,6 @@
  * codes; and the relay's files and logs never hold a plaintext sent to the group, nor a group
  * name (names travel encrypted; a group whose name is not known yet shows "(unnamed group)").
  */
-import { randomBytes } from 'node:crypto';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { groupLabel } from '../src/commands/group.ts';
@@ -14,6 +13,7 @@ import {
   containsBytes,
   ok,
   type RelayProcess,
+  sentPlaintexts,
   sigil,
   startRelayProcess,
   startWatch,
@@ -25,12 +25,8 @@ let relay: RelayProcess;
 let alice: string;
 let bob: string;
 let carol: string;
-const sent: string[] = [];
-const secret = (label: string): string => {
-  const text = `${label} ${randomBytes(8).toString('hex')}`;
-  sent.push(text);
-  return text;
-};
+/** Every plaintext sent in this file, to search the relay's bytes for. */
+const { sent, secret } = sentPlaintexts();
 
 beforeAll(async () => {
   relay = await startRelayProcess();

@@ -3,7 +3,9 @@
  * 127.0.0.1, port 0, trace logs captured), CLI commands as separate processes on temporary
  * profile directories, and `watch` processes whose stdout lines are collected.
  */
+
 import { type ChildProcess, spawn } from 'node:child_process';
+import { randomBytes } from 'node:crypto';
 import { mkdtempSync, readdirSync, readFileSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
@@ -197,4 +199,25 @@ export async function startWatch(profile: string): Promise<Watch> {
 export function containsBytes(haystacks: readonly Buffer[], needle: string): boolean {
   const bytes = Buffer.from(needle, 'utf8');
   return haystacks.some((h) => h.includes(bytes));
+}
+
+/** Plaintexts a test file sends, to search the relay's bytes for at the end. */
+export interface SentPlaintexts {
+  /** Every plaintext recorded so far. */
+  readonly sent: string[];
+  /** A fresh plaintext `label <16 hex>`, recorded. */
+  secret(label: string): string;
+}
+
+/** A recorder of the plaintexts a test file sends. */
+export function sentPlaintexts(): SentPlaintexts {
+  const sent: string[] = [];
+  return {
+    sent,
+    secret(label) {
+      const text = `${label} ${randomBytes(8).toString('hex')}`;
+      sent.push(text);
+      return text;
+    },
+  };
 }

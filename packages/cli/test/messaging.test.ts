@@ -4,7 +4,6 @@
  * equal safety numbers on both sides, `--json` output, exit codes; and the relay's database
  * files and logs never hold a plaintext that was sent.
  */
-import { randomBytes } from 'node:crypto';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import {
@@ -12,6 +11,7 @@ import {
   containsBytes,
   ok,
   type RelayProcess,
+  sentPlaintexts,
   sigil,
   startRelayProcess,
   startWatch,
@@ -23,12 +23,7 @@ let relay: RelayProcess;
 let alice: string;
 let bob: string;
 /** Every plaintext sent in this file, to search the relay's bytes for. */
-const sent: string[] = [];
-const secret = (label: string): string => {
-  const text = `${label} ${randomBytes(8).toString('hex')}`;
-  sent.push(text);
-  return text;
-};
+const { sent, secret } = sentPlaintexts();
 
 beforeAll(async () => {
   relay = await startRelayProcess();
