@@ -24,10 +24,12 @@ import { createUpdatePath } from '../src/tree/treekem.ts';
 import type { LeafNode } from '../src/wire/leaf-node.ts';
 import { codeOf, hex } from './helpers.ts';
 import {
+  addMember,
   CAPABILITIES,
   commitPath,
   makeClient,
   makeGroup,
+  removeMember,
   signKeyPackageLeaf,
   type TestGroup,
 } from './tree-fixture.ts';
@@ -126,19 +128,12 @@ describe.each(allProviders())('tree key index ($name backend)', (provider: Crypt
       const op = random(4);
       retire(group.tree);
       if (op === 0 || members.length < 3) {
-        const client = makeClient(suite, `joiner ${step}`);
-        const { tree, leafIndex } = addLeaf(group.tree, client.keyPackage.leafNode);
-        const privateKeys = new Map(group.privateKeys);
-        privateKeys.set(leafIndex, TreePrivateKeys.forLeaf(suite, leafIndex, client.encryption));
-        const signatureKeys = new Map(group.signatureKeys);
-        signatureKeys.set(leafIndex, client.signature.secretKey);
-        group = { ...group, tree, privateKeys, signatureKeys };
-        ops.push(`add ${leafIndex}`);
+        const added = addMember(group, `joiner ${step}`);
+        group = added.group;
+        ops.push(`add ${added.leafIndex}`);
       } else if (op === 1) {
         const leaf = members[1 + random(members.length - 1)] as number;
-        const privateKeys = new Map(group.privateKeys);
-        privateKeys.delete(leaf);
-        group = { ...group, tree: removeLeaf(group.tree, leaf), privateKeys };
+        group = removeMember(group, leaf);
         ops.push(`remove ${leaf}`);
       } else if (op === 2) {
         // An Update: a new LeafNode (fresh keys) and a blanked direct path.

@@ -32,7 +32,14 @@ import {
 import { commonAncestor, leafToNode } from '../src/tree-math.ts';
 import { codeOf, hex } from './helpers.ts';
 import { syntheticTree } from './synthetic-tree.ts';
-import { commitPath, makeClient, makeGroup, type TestGroup } from './tree-fixture.ts';
+import {
+  addMember,
+  commitPath,
+  makeClient,
+  makeGroup,
+  removeMember,
+  type TestGroup,
+} from './tree-fixture.ts';
 
 /** The root hash of `tree` computed from scratch (no memo). */
 function freshHash(suite: Parameters<typeof treeHash>[0], tree: RatchetTree): string {
@@ -57,19 +64,12 @@ describe.each(allProviders())('ratchet tree ($name backend)', (provider: CryptoP
       const members = [...group.privateKeys.keys()].sort((a, b) => a - b);
       const op = random(3);
       if (op === 0 || members.length < 3) {
-        const client = makeClient(suite, `joiner ${step}`);
-        const { tree, leafIndex } = addLeaf(group.tree, client.keyPackage.leafNode);
-        const privateKeys = new Map(group.privateKeys);
-        privateKeys.set(leafIndex, TreePrivateKeys.forLeaf(suite, leafIndex, client.encryption));
-        const signatureKeys = new Map(group.signatureKeys);
-        signatureKeys.set(leafIndex, client.signature.secretKey);
-        group = { ...group, tree, privateKeys, signatureKeys };
-        log.push(`add ${leafIndex}`);
+        const added = addMember(group, `joiner ${step}`);
+        group = added.group;
+        log.push(`add ${added.leafIndex}`);
       } else if (op === 1) {
         const leaf = members[1 + random(members.length - 1)] as number;
-        const privateKeys = new Map(group.privateKeys);
-        privateKeys.delete(leaf);
-        group = { ...group, tree: removeLeaf(group.tree, leaf), privateKeys };
+        group = removeMember(group, leaf);
         log.push(`remove ${leaf}`);
       } else {
         const committer = members[random(members.length)] as number;

@@ -6,7 +6,7 @@
 import type { KeyPair } from '@sigil/crypto';
 import type { CipherSuite } from '../src/cipher-suite.ts';
 import { signWithLabel } from '../src/crypto-basics.ts';
-import { addLeaf } from '../src/tree/leaf-operations.ts';
+import { addLeaf, removeLeaf } from '../src/tree/leaf-operations.ts';
 import { RatchetTree } from '../src/tree/ratchet-tree.ts';
 import { TreePrivateKeys } from '../src/tree/tree-private-keys.ts';
 import {
@@ -181,4 +181,23 @@ export function commitPath(group: TestGroup, committer: number): TestGroup {
     privateKeys.set(leaf, result.privateKeys);
   }
   return { ...group, tree: created.tree, privateKeys };
+}
+
+/** The group after a new client `name` is added at the leftmost free leaf; and that leaf. */
+export function addMember(group: TestGroup, name: string): { group: TestGroup; leafIndex: number } {
+  const { suite } = group;
+  const client = makeClient(suite, name);
+  const { tree, leafIndex } = addLeaf(group.tree, client.keyPackage.leafNode);
+  const privateKeys = new Map(group.privateKeys);
+  privateKeys.set(leafIndex, TreePrivateKeys.forLeaf(suite, leafIndex, client.encryption));
+  const signatureKeys = new Map(group.signatureKeys);
+  signatureKeys.set(leafIndex, client.signature.secretKey);
+  return { group: { ...group, tree, privateKeys, signatureKeys }, leafIndex };
+}
+
+/** The group after member `leaf` is removed (its leaf blanked, its keys forgotten). */
+export function removeMember(group: TestGroup, leaf: number): TestGroup {
+  const privateKeys = new Map(group.privateKeys);
+  privateKeys.delete(leaf);
+  return { ...group, tree: removeLeaf(group.tree, leaf), privateKeys };
 }

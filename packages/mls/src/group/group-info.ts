@@ -17,14 +17,13 @@ import type { CipherSuite } from '../cipher-suite.ts';
 import type { MlsMessage } from '../framing/mls-message.ts';
 import { confirmationTag, externalKeyPair } from '../key-schedule.ts';
 import type { CredentialValidator } from '../tree/leaf-node-validation.ts';
-import { RatchetTree } from '../tree/ratchet-tree.ts';
-import { verifyRatchetTree } from '../tree/tree-validation.ts';
+import type { RatchetTree } from '../tree/ratchet-tree.ts';
 import type { Extension } from '../wire/common.ts';
 import { EXTENSION_TYPES, findExtension } from '../wire/extensions.ts';
 import { ExternalPub } from '../wire/external.ts';
 import type { GroupInfo } from '../wire/group-info.ts';
 import type { GroupState } from './group-state.ts';
-import { signGroupInfo, verifyGroupInfoSignature } from './welcome.ts';
+import { signGroupInfo, verifiedTreeOf } from './welcome.ts';
 
 /** Options of {@link createGroupInfo}. */
 export interface CreateGroupInfoOptions {
@@ -108,27 +107,7 @@ export function verifyGroupInfo(
   if (groupContext.cipherSuite !== suite.id) {
     throw new SigilError('MLS_CIPHER_SUITE_MISMATCH', 'the GroupInfo is for another suite');
   }
-  const extension = findExtension(groupInfo.extensions, EXTENSION_TYPES.ratchet_tree);
-  const tree = extension !== undefined ? RatchetTree.decode(extension.extensionData) : ratchetTree;
-  if (tree === undefined) {
-    throw new SigilError('INVALID_ARGUMENT', 'no ratchet_tree extension and no tree given');
-  }
-  const signerKey =
-    groupInfo.signer < tree.leafCount ? tree.leafNode(groupInfo.signer)?.signatureKey : undefined;
-  if (signerKey === undefined || !verifyGroupInfoSignature(suite, groupInfo, signerKey)) {
-    throw new SigilError(
-      'MLS_INVALID_GROUP_INFO_SIGNATURE',
-      'the GroupInfo signature does not verify (RFC 9420 §12.4.3.1)',
-    );
-  }
-  verifyRatchetTree({
-    suite,
-    tree,
-    groupId: groupContext.groupId,
-    treeHash: groupContext.treeHash,
-    groupContextExtensions: groupContext.extensions,
-    validateCredential,
-  });
+  const tree = verifiedTreeOf(suite, groupInfo, ratchetTree, validateCredential);
   return { groupInfo, tree };
 }
 

@@ -79,6 +79,44 @@ export function verifyGroupInfoSignature(
   );
 }
 
+/**
+ * The ratchet tree a GroupInfo describes (its ratchet_tree extension, else `ratchetTree`),
+ * verified: the GroupInfo signature by the signer's leaf, then the whole tree against the
+ * GroupContext (§12.4.3.1).
+ * @throws SigilError `INVALID_ARGUMENT` without a tree; `MLS_INVALID_GROUP_INFO_SIGNATURE`;
+ *   the tree codes (`MLS_TREE_HASH_MISMATCH`, `MLS_INVALID_PARENT_HASH`, ...).
+ */
+export function verifiedTreeOf(
+  suite: CipherSuite,
+  groupInfo: GroupInfo,
+  ratchetTree: RatchetTree | undefined,
+  validateCredential: CredentialValidator | undefined,
+): RatchetTree {
+  const { groupContext } = groupInfo;
+  const extension = findExtension(groupInfo.extensions, EXTENSION_TYPES.ratchet_tree);
+  const tree = extension !== undefined ? RatchetTree.decode(extension.extensionData) : ratchetTree;
+  if (tree === undefined) {
+    throw new SigilError('INVALID_ARGUMENT', 'no ratchet_tree extension and no tree given');
+  }
+  const signerKey =
+    groupInfo.signer < tree.leafCount ? tree.leafNode(groupInfo.signer)?.signatureKey : undefined;
+  if (signerKey === undefined || !verifyGroupInfoSignature(suite, groupInfo, signerKey)) {
+    throw new SigilError(
+      'MLS_INVALID_GROUP_INFO_SIGNATURE',
+      'the GroupInfo signature does not verify (RFC 9420 §12.4.3.1)',
+    );
+  }
+  verifyRatchetTree({
+    suite,
+    tree,
+    groupId: groupContext.groupId,
+    treeHash: groupContext.treeHash,
+    groupContextExtensions: groupContext.extensions,
+    validateCredential,
+  });
+  return tree;
+}
+
 /** Input of {@link createWelcome}. */
 export interface CreateWelcomeInput {
   readonly suite: CipherSuite;
@@ -241,28 +279,7 @@ export function joinFromWelcome(options: JoinFromWelcomeOptions): GroupState {
     throw new SigilError('MLS_CIPHER_SUITE_MISMATCH', 'the GroupInfo is for another suite');
   }
   checkReinitWelcome(groupSecrets.psks, groupContext, options.reinitFrom);
-  const extension = findExtension(groupInfo.extensions, EXTENSION_TYPES.ratchet_tree);
-  const tree =
-    extension !== undefined ? RatchetTree.decode(extension.extensionData) : options.ratchetTree;
-  if (tree === undefined) {
-    throw new SigilError('INVALID_ARGUMENT', 'no ratchet_tree extension and no tree given');
-  }
-  const signerKey =
-    groupInfo.signer < tree.leafCount ? tree.leafNode(groupInfo.signer)?.signatureKey : undefined;
-  if (signerKey === undefined || !verifyGroupInfoSignature(suite, groupInfo, signerKey)) {
-    throw new SigilError(
-      'MLS_INVALID_GROUP_INFO_SIGNATURE',
-      'the GroupInfo signature does not verify (RFC 9420 §12.4.3.1)',
-    );
-  }
-  verifyRatchetTree({
-    suite,
-    tree,
-    groupId: groupContext.groupId,
-    treeHash: groupContext.treeHash,
-    groupContextExtensions: groupContext.extensions,
-    validateCredential: options.validateCredential,
-  });
+  const tree = verifiedTreeOf(suite, groupInfo, options.ratchetTree, options.validateCredential);
   let ownLeafIndex: number | undefined;
   for (const [leafIndex, leafNode] of tree.leaves()) {
     if (
